@@ -1,0 +1,1 @@
+"""cdpkit: a customer data platform toolkit. The CLI lives in `cdpkit.cli`."""

@@ -1,0 +1,86 @@
+"""The `cdpkit` command: thin argument parsing over the same library calls the assets use."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from cdpkit.demo import DemoOptions, run_demo
+
+    return run_demo(DemoOptions(
+        people=args.people,
+        seed=args.seed,
+        warehouse=Path(args.warehouse),
+        fresh=not args.keep_warehouse,
+    ))
+
+
+def _world(args: argparse.Namespace) -> int:
+    from cdpkit.worlds import ensure_world
+
+    path = ensure_world(args.people, args.seed, Path(args.out) if args.out else None)
+    print(path)
+    return 0
+
+
+def _sql(args: argparse.Namespace) -> int:
+    from cdpkit.render import print_query
+
+    return print_query(Path(args.warehouse), args.query, args.limit)
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from cdpkit.dev import run_dev
+
+    return run_dev(people=args.people, seed=args.seed, warehouse=Path(args.warehouse))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cdpkit", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="show library logs")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def world_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--people", type=int, default=5000, help="people in the synthetic world")
+        p.add_argument("--seed", type=int, default=42, help="seed of the synthetic world")
+
+    demo = sub.add_parser("demo", help="run the whole pipeline on a synthetic world")
+    world_args(demo)
+    demo.add_argument("--warehouse", default="warehouse/cdp.duckdb", help="DuckDB file")
+    demo.add_argument("--keep-warehouse", action="store_true",
+                      help="sync incrementally into the existing warehouse instead of a fresh one")
+    demo.set_defaults(func=_demo)
+
+    world = sub.add_parser("world", help="generate (or reuse) a synthetic world; print its path")
+    world_args(world)
+    world.add_argument("--out", help="directory (default: .cdpkit/worlds/...)")
+    world.set_defaults(func=_world)
+
+    sql = sub.add_parser("sql", help="run a SQL query on the warehouse and print the result")
+    sql.add_argument("query")
+    sql.add_argument("--warehouse", default="warehouse/cdp.duckdb")
+    sql.add_argument("--limit", type=int, default=50, help="rows shown at most")
+    sql.set_defaults(func=_sql)
+
+    dev = sub.add_parser("dev", help="start the simulators and `dagster dev` wired to them")
+    world_args(dev)
+    dev.add_argument("--warehouse", default="warehouse/cdp.duckdb")
+    dev.set_defaults(func=_dev)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Live progress of a Dagster run, read from the instance's event log.
+
+The run executes in-process on the main thread; this watcher polls the
+event log from a background thread and prints one line per step start,
+materialisation, check result and step end, with elapsed time.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+
+from dagster import DagsterEventType, DagsterInstance
+
+_SHOWN = {
+    DagsterEventType.STEP_START,
+    DagsterEventType.STEP_SUCCESS,
+    DagsterEventType.STEP_FAILURE,
+    DagsterEventType.ASSET_MATERIALIZATION,
+    DagsterEventType.ASSET_CHECK_EVALUATION,
+}
+
+
+@dataclass
+class RunWatcher:
+    instance: DagsterInstance
+    run_id: str
+    started: float = field(default_factory=time.monotonic)
+    interval: float = 0.25
+    _cursor: str | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def __enter__(self) -> RunWatcher:
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+        self._drain()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._drain()
+
+    def _drain(self) -> None:
+        connection = self.instance.get_records_for_run(
+            self.run_id, cursor=self._cursor, of_type=_SHOWN
+        )
+        for record in connection.records:
+            line = describe(record.event_log_entry)
+            if line:
+                elapsed = time.monotonic() - self.started
+                sys.stdout.write(f"  [{elapsed:6.1f}s] {line}\n")
+                sys.stdout.flush()
+        self._cursor = connection.cursor
+
+
+def describe(record) -> str | None:
+    """One human line for an event worth showing, else None."""
+    event = record.dagster_event
+    if event is None or event.event_type not in _SHOWN:
+        return None
+    kind = event.event_type
+    if kind == DagsterEventType.STEP_START:
+        return f"start   {event.step_key}"
+    if kind == DagsterEventType.STEP_SUCCESS:
+        return f"done    {event.step_key}"
+    if kind == DagsterEventType.STEP_FAILURE:
+        return f"FAILED  {event.step_key}"
+    if kind == DagsterEventType.ASSET_MATERIALIZATION:
+        mat = event.event_specific_data.materialization
+        rows = mat.metadata.get("dagster/row_count") or mat.metadata.get("rows_loaded")
+        suffix = f" ({rows.value:,} rows)" if rows is not None else ""
+        return f"built   {mat.asset_key.to_user_string()}{suffix}"
+    evaluation = event.event_specific_data
+    verdict = "passed" if evaluation.passed else "FAILED"
+    return f"check   {evaluation.asset_key.to_user_string()}:{evaluation.check_name} {verdict}"

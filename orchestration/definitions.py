@@ -1,0 +1,71 @@
+"""The single entry point: every asset, check, resource and job of cdpkit.
+
+Read top to bottom, this is the whole graph: four sources loaded by dlt, dbt
+staging, identity resolution, dbt marts, and the checks guarding them.
+Credentials come from environment variables through resources (see README).
+"""
+
+from __future__ import annotations
+
+import os
+
+from dagster import AssetSelection, Definitions, EnvVar, define_asset_job, in_process_executor
+from dagster_dbt import DbtCliResource
+from dagster_dlt import DagsterDltResource
+
+from orchestration.identity.assets import identity_assets
+from orchestration.identity.checks import identity_checks
+from orchestration.quality.checks import quality_checks
+from orchestration.resources import (
+    EmailResource,
+    ErpResource,
+    ShopResource,
+    SocialResource,
+    WarehouseResource,
+)
+from orchestration.settings import warehouse_path
+from orchestration.sources.assets import source_assets
+from orchestration.warehouse.assets import warehouse_assets
+from orchestration.warehouse.project import dbt_project
+
+cdp_pipeline = define_asset_job(
+    "cdp_pipeline",
+    selection=AssetSelection.all(),
+    description="Sync every source, resolve identities, build and check the customer view.",
+)
+
+resources = {
+    "warehouse": WarehouseResource(path=str(warehouse_path())),
+    "dlt": DagsterDltResource(),
+    "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir)),
+    "shop_api": ShopResource(
+        shop_url=EnvVar("SHOPIFY_SHOP_URL"), access_token=EnvVar("SHOPIFY_ACCESS_TOKEN")
+    ),
+    "erp_api": ErpResource(
+        url=EnvVar("ODOO_URL"),
+        database=EnvVar("ODOO_DB"),
+        login=EnvVar("ODOO_LOGIN"),
+        api_key=EnvVar("ODOO_API_KEY"),
+        transport=os.environ.get("ODOO_TRANSPORT", "jsonrpc"),
+    ),
+    "email_api": EmailResource(
+        api_key=EnvVar("MAILCHIMP_API_KEY"),
+        list_id=EnvVar("MAILCHIMP_LIST_ID"),
+        # Optional: derived from the key's data centre when unset.
+        base_url=os.environ.get("MAILCHIMP_BASE_URL"),
+    ),
+    "social_api": SocialResource(
+        bearer_token=EnvVar("X_BEARER_TOKEN"),
+        brand_user_id=EnvVar("X_BRAND_USER_ID"),
+        base_url=os.environ.get("X_API_BASE_URL", "https://api.x.com"),
+    ),
+}
+
+defs = Definitions(
+    assets=[*source_assets, *warehouse_assets, *identity_assets],
+    asset_checks=[*identity_checks, *quality_checks],
+    jobs=[cdp_pipeline],
+    resources=resources,
+    # One DuckDB file has one writer at a time: steps run one after another.
+    executor=in_process_executor,
+)

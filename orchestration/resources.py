@@ -1,0 +1,89 @@
+"""Credentials and endpoints, only ever through Dagster resources.
+
+Each source resource is configured with `EnvVar`, so secrets stay in the
+environment (or a secret manager) and never appear in run config, logs or
+metadata. The same resource builds the dlt source the CLI uses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dlt
+from dagster import ConfigurableResource
+from pydantic import Field
+
+from connectors.email import email_source
+from connectors.erp import erp_source
+from connectors.shop import shop_source
+from connectors.social import social_source
+
+
+class WarehouseResource(ConfigurableResource):
+    """The DuckDB warehouse file every layer reads and writes."""
+
+    path: str = Field(description="Path of the DuckDB file.")
+
+    def connect(self, read_only: bool = False):
+        import duckdb
+
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        return duckdb.connect(self.path, read_only=read_only)
+
+
+class ShopResource(ConfigurableResource):
+    """Shopify GraphQL Admin API: shop URL (`https://<shop>.myshopify.com`) and token."""
+
+    shop_url: str
+    access_token: str
+    api_version: str = "2025-07"
+
+    def source(self) -> dlt.sources.DltSource:
+        return shop_source(
+            base_url=self.shop_url, access_token=self.access_token, api_version=self.api_version
+        )
+
+
+class ErpResource(ConfigurableResource):
+    """Odoo external API: JSON-RPC (Odoo <= 21) or JSON-2 (Odoo 19+)."""
+
+    url: str
+    database: str
+    login: str
+    api_key: str
+    transport: str = "jsonrpc"
+
+    def source(self) -> dlt.sources.DltSource:
+        return erp_source(
+            base_url=self.url,
+            db=self.database,
+            login=self.login,
+            api_key=self.api_key,
+            transport=self.transport,
+        )
+
+
+class EmailResource(ConfigurableResource):
+    """Mailchimp Marketing API: key (`...-<dc>`), audience id, optional base URL override."""
+
+    api_key: str
+    list_id: str
+    base_url: str | None = None
+
+    def source(self) -> dlt.sources.DltSource:
+        return email_source(base_url=self.base_url, api_key=self.api_key, list_id=self.list_id)
+
+
+class SocialResource(ConfigurableResource):
+    """X API v2: app bearer token and the brand account whose audience is read."""
+
+    bearer_token: str
+    brand_user_id: str
+    base_url: str = "https://api.x.com"
+
+    def source(self) -> dlt.sources.DltSource:
+        return social_source(
+            base_url=self.base_url,
+            bearer_token=self.bearer_token,
+            brand_user_id=self.brand_user_id,
+        )

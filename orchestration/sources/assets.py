@@ -1,0 +1,92 @@
+"""One Dagster asset per source stream, loaded by dlt (via dagster-dlt).
+
+Asset keys are `raw_<source>/<stream>`, the keys the dbt sources map to, so
+the graph runs source stream -> staging model without glue. The dlt source
+built at import time only names the streams; the one that runs is built from
+the source's resource, which holds the credentials.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey, AssetSpec
+from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
+from dagster_dlt.translator import DltResourceTranslatorData
+
+from connectors.pipeline import SOURCES, make_pipeline
+from orchestration.resources import (
+    EmailResource,
+    ErpResource,
+    ShopResource,
+    SocialResource,
+    WarehouseResource,
+)
+from orchestration.settings import state_dir, warehouse_path
+
+
+class RawLayerTranslator(DagsterDltTranslator):
+    """Keys `raw_<source>/<stream>`, grouped per source."""
+
+    def __init__(self, source_name: str) -> None:
+        self.source_name = source_name
+
+    def get_asset_spec(self, data: DltResourceTranslatorData) -> AssetSpec:
+        spec = super().get_asset_spec(data)
+        return spec.replace_attributes(
+            key=AssetKey([f"raw_{self.source_name}", data.resource.name]),
+            group_name=f"raw_{self.source_name}",
+            deps=[],
+            kinds={"dlt", "duckdb"},
+        )
+
+
+def _asset_args(source_name: str) -> dict[str, Any]:
+    """Decorator arguments shared by every source: names, keys, a pool per source."""
+    return {
+        "dlt_source": SOURCES[source_name].placeholder(),
+        "dlt_pipeline": make_pipeline(source_name, warehouse_path(), state_dir() / "dlt"),
+        "name": f"sync_{source_name}",
+        "group_name": f"raw_{source_name}",
+        "dagster_dlt_translator": RawLayerTranslator(source_name),
+        "pool": f"source_{source_name}",
+    }
+
+
+def _run(
+    source_name: str,
+    context: AssetExecutionContext,
+    dlt: DagsterDltResource,
+    warehouse: WarehouseResource,
+    api: Any,
+) -> Iterator[Any]:
+    pipeline = make_pipeline(source_name, warehouse.path, state_dir() / "dlt")
+    yield from dlt.run(context=context, dlt_source=api.source(), dlt_pipeline=pipeline)
+
+
+@dlt_assets(**_asset_args("shop"))
+def sync_shop(context: AssetExecutionContext, dlt: DagsterDltResource,
+              warehouse: WarehouseResource, shop_api: ShopResource):
+    yield from _run("shop", context, dlt, warehouse, shop_api)
+
+
+@dlt_assets(**_asset_args("erp"))
+def sync_erp(context: AssetExecutionContext, dlt: DagsterDltResource,
+             warehouse: WarehouseResource, erp_api: ErpResource):
+    yield from _run("erp", context, dlt, warehouse, erp_api)
+
+
+@dlt_assets(**_asset_args("email"))
+def sync_email(context: AssetExecutionContext, dlt: DagsterDltResource,
+               warehouse: WarehouseResource, email_api: EmailResource):
+    yield from _run("email", context, dlt, warehouse, email_api)
+
+
+@dlt_assets(**_asset_args("social"))
+def sync_social(context: AssetExecutionContext, dlt: DagsterDltResource,
+                warehouse: WarehouseResource, social_api: SocialResource):
+    yield from _run("social", context, dlt, warehouse, social_api)
+
+
+source_assets = [sync_shop, sync_erp, sync_email, sync_social]
