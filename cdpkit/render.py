@@ -57,8 +57,9 @@ def render_summary(*, warehouse: Path, run_id: str, success: bool, world: Path,
 
 def _print_truth_evaluation(warehouse: Path, world: Path) -> None:
     """Sandbox only: score the crosswalk against the world's ground truth."""
-    from identity.evaluate import evaluate_crosswalk
     from sandbox.world.truth import read_truth_records
+
+    from identity.evaluate import evaluate_crosswalk
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         crosswalk = con.execute("select source, source_id, golden_id from identity.crosswalk").df()

@@ -57,7 +57,7 @@ resources = {
     "social_api": SocialResource(
         bearer_token=EnvVar("X_BEARER_TOKEN"),
         brand_user_id=EnvVar("X_BRAND_USER_ID"),
-        base_url=os.environ.get("X_API_BASE_URL", "https://api.x.com"),
+        base_url=os.environ.get("X_API_BASE_URL", "https://api.x.com/2"),
     ),
 }
 

@@ -79,7 +79,7 @@ class SocialResource(ConfigurableResource):
 
     bearer_token: str
     brand_user_id: str
-    base_url: str = "https://api.x.com"
+    base_url: str = "https://api.x.com/2"
 
     def source(self) -> dlt.sources.DltSource:
         return social_source(

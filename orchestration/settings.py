@@ -7,10 +7,22 @@ and must open the very same DuckDB file as dlt and the identity step.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+def put_interpreter_bin_on_path() -> None:
+    """Let dagster-dbt find the `dbt` installed beside this interpreter.
+
+    `.venv/bin/cdpkit` or `.venv/bin/python` run without the venv activated,
+    and dagster-dbt looks `dbt` up on PATH.
+    """
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
 def warehouse_path() -> Path:

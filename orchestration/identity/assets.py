@@ -5,13 +5,18 @@ and writes the `identity` schema that the marts read. Metadata carries only
 counts and distributions, never personal values.
 """
 
-from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pandas as pd
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue
-from dagster import multi_asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    MaterializeResult,
+    MetadataValue,
+    multi_asset,
+)
 
 from identity.resolve import load_records, resolve, write_result
 from orchestration.resources import WarehouseResource

@@ -1,6 +1,5 @@
 """Checks guarding the identity tables before any mart reads them."""
 
-from __future__ import annotations
 
 from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
 

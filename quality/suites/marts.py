@@ -42,7 +42,9 @@ def dim_customers_suite() -> SuiteSpec:
             e.ExpectColumnValuesToBeBetween(column="order_count", min_value=0),
             e.ExpectColumnValuesToBeBetween(column="gross_revenue", min_value=0),
             e.ExpectColumnValuesToBeBetween(column="refunded_amount", min_value=0),
-            e.ExpectColumnValuesToBeInSet(column="email_consent_status", value_set=CONSENT_STATUSES),
+            e.ExpectColumnValuesToBeInSet(
+                column="email_consent_status", value_set=CONSENT_STATUSES
+            ),
             e.ExpectColumnValuesToNotBeNull(column="email_consent_status"),
         ],
     )

@@ -1,0 +1,56 @@
+"""Wire the local simulators into the environment variables real sources use.
+
+The pipeline cannot tell a simulator from the vendor: it reads the same
+variables (README, "Pointing cdpkit at real sources"); only their values
+differ. The credentials here are the simulators' own sandbox defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+SANDBOX_CREDENTIALS = {
+    "SHOPIFY_ACCESS_TOKEN": "shpat_sandbox",
+    "ODOO_DB": "cdp",
+    "ODOO_LOGIN": "admin",
+    "ODOO_API_KEY": "odoo_sandbox_key",
+    "MAILCHIMP_API_KEY": "sandboxkey-us1",
+    "MAILCHIMP_LIST_ID": "a1b2c3d4e5",
+    "X_BEARER_TOKEN": "x_sandbox_token",
+    "X_BRAND_USER_ID": "1000000000000000001",
+}
+
+
+def simulator_env(base_urls: Mapping[str, str]) -> dict[str, str]:
+    """Environment variables pointing every source at its simulator."""
+    return {
+        **SANDBOX_CREDENTIALS,
+        "SHOPIFY_SHOP_URL": base_urls["shop"],
+        "ODOO_URL": base_urls["erp"],
+        "MAILCHIMP_BASE_URL": base_urls["email"],
+        "X_API_BASE_URL": base_urls["social"],
+    }
+
+
+@contextmanager
+def running_simulators(world: Path) -> Iterator[dict[str, str]]:
+    """Serve `world` on loopback for the duration of the block, with the env set."""
+    from sandbox.simulators import start_all
+
+    handles = start_all(world)
+    previous = {key: os.environ.get(key) for key in simulator_env({s: "" for s in handles})}
+    try:
+        urls = {source: handle.base_url for source, handle in handles.items()}
+        os.environ.update(simulator_env(urls))
+        yield urls
+    finally:
+        for handle in handles.values():
+            handle.stop()
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
