@@ -51,28 +51,16 @@ def run_demo(options: DemoOptions) -> int:
     print(f"    {world}")
     warehouse = prepare_local_state(options.warehouse, options.fresh)
     print("2/4 source simulators on loopback")
-    with running_simulators(world) as urls:
-        for source, url in urls.items():
-            print(f"    {source:<7}{url}")
+    with running_simulators(world) as handles:
+        for source, handle in handles.items():
+            print(f"    {source:<7}{handle.base_url}")
         print("3/4 pipeline through Dagster (job cdp_pipeline)")
-        run_id, success = _run_pipeline()
+        from cdpkit.runner import run_pipeline
+        from orchestration.definitions import build_defs
+
+        run_id, success = run_pipeline(build_defs())
         print("4/4 summary")
         return render_summary(
             warehouse=warehouse, run_id=run_id, success=success, world=world,
             seconds=time.monotonic() - started,
         )
-
-
-def _run_pipeline() -> tuple[str, bool]:
-    from dagster import DagsterInstance
-    from dagster._core.utils import make_new_run_id
-
-    from cdpkit.progress import RunWatcher
-    from orchestration.definitions import defs
-
-    job = defs.resolve_job_def("cdp_pipeline")
-    instance = DagsterInstance.get()
-    run_id = make_new_run_id()
-    with RunWatcher(instance, run_id):
-        result = job.execute_in_process(instance=instance, run_id=run_id, raise_on_error=False)
-    return run_id, result.success

@@ -19,9 +19,9 @@ from cdpkit.worlds import ensure_world
 def run_dev(people: int, seed: int, warehouse: Path) -> int:
     world = ensure_world(people, seed)
     prepare_local_state(warehouse, fresh=False)
-    with running_simulators(world) as urls:
-        for source, url in urls.items():
-            print(f"simulator {source:<7}{url}")
+    with running_simulators(world) as handles:
+        for source, handle in handles.items():
+            print(f"simulator {source:<7}{handle.base_url}")
         dagster = Path(sys.executable).with_name("dagster")
         command = [str(dagster), "dev", "-m", "orchestration.definitions"]
         try:

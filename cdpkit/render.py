@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
@@ -57,16 +58,15 @@ def render_summary(*, warehouse: Path, run_id: str, success: bool, world: Path,
 
 def _print_truth_evaluation(warehouse: Path, world: Path) -> None:
     """Sandbox only: score the crosswalk against the world's ground truth."""
-    from sandbox.world.truth import read_truth_records
-
-    from identity.evaluate import evaluate_crosswalk
+    from identity.evaluate import pairwise_scores
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         crosswalk = con.execute("select source, source_id, golden_id from identity.crosswalk").df()
-    scores = evaluate_crosswalk(crosswalk, read_truth_records(world))
+    truth = pd.read_json(world / "truth" / "records.jsonl", lines=True, dtype={"source_id": str})
+    scores = pairwise_scores(crosswalk, truth)
     console.print(
-        f"match quality vs sandbox ground truth: precision {scores['precision']:.3f}, "
-        f"recall {scores['recall']:.3f} (pairwise)"
+        f"match quality vs sandbox ground truth: precision {scores.precision:.3f}, "
+        f"recall {scores.recall:.3f} (pairwise, {scores.records:,} records)"
     )
 
 

@@ -11,6 +11,10 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sandbox.simulators import SimulatorHandle
 
 SANDBOX_CREDENTIALS = {
     "SHOPIFY_ACCESS_TOKEN": "shpat_sandbox",
@@ -36,16 +40,15 @@ def simulator_env(base_urls: Mapping[str, str]) -> dict[str, str]:
 
 
 @contextmanager
-def running_simulators(world: Path) -> Iterator[dict[str, str]]:
+def running_simulators(world: Path) -> Iterator[dict[str, SimulatorHandle]]:
     """Serve `world` on loopback for the duration of the block, with the env set."""
     from sandbox.simulators import start_all
 
     handles = start_all(world)
     previous = {key: os.environ.get(key) for key in simulator_env({s: "" for s in handles})}
     try:
-        urls = {source: handle.base_url for source, handle in handles.items()}
-        os.environ.update(simulator_env(urls))
-        yield urls
+        os.environ.update(simulator_env({s: h.base_url for s, h in handles.items()}))
+        yield handles
     finally:
         for handle in handles.values():
             handle.stop()

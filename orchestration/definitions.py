@@ -34,38 +34,51 @@ cdp_pipeline = define_asset_job(
     description="Sync every source, resolve identities, build and check the customer view.",
 )
 
-resources = {
-    "warehouse": WarehouseResource(path=str(warehouse_path())),
-    "dlt": DagsterDltResource(),
-    "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir)),
-    "shop_api": ShopResource(
-        shop_url=EnvVar("SHOPIFY_SHOP_URL"), access_token=EnvVar("SHOPIFY_ACCESS_TOKEN")
-    ),
-    "erp_api": ErpResource(
-        url=EnvVar("ODOO_URL"),
-        database=EnvVar("ODOO_DB"),
-        login=EnvVar("ODOO_LOGIN"),
-        api_key=EnvVar("ODOO_API_KEY"),
-        transport=os.environ.get("ODOO_TRANSPORT", "jsonrpc"),
-    ),
-    "email_api": EmailResource(
-        api_key=EnvVar("MAILCHIMP_API_KEY"),
-        list_id=EnvVar("MAILCHIMP_LIST_ID"),
-        # Optional: derived from the key's data centre when unset.
-        base_url=os.environ.get("MAILCHIMP_BASE_URL"),
-    ),
-    "social_api": SocialResource(
-        bearer_token=EnvVar("X_BEARER_TOKEN"),
-        brand_user_id=EnvVar("X_BRAND_USER_ID"),
-        base_url=os.environ.get("X_API_BASE_URL", "https://api.x.com/2"),
-    ),
-}
 
-defs = Definitions(
-    assets=[*source_assets, *warehouse_assets, *identity_assets],
-    asset_checks=[*identity_checks, *quality_checks],
-    jobs=[cdp_pipeline],
-    resources=resources,
-    # One DuckDB file has one writer at a time: steps run one after another.
-    executor=in_process_executor,
-)
+def build_resources() -> dict[str, object]:
+    """Resources configured from the environment as it is now.
+
+    Secrets stay `EnvVar`s, resolved only when a run starts; plain settings
+    (paths, optional endpoints) are read here.
+    """
+    return {
+        "warehouse": WarehouseResource(path=str(warehouse_path())),
+        "dlt": DagsterDltResource(),
+        "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir)),
+        "shop_api": ShopResource(
+            shop_url=EnvVar("SHOPIFY_SHOP_URL"), access_token=EnvVar("SHOPIFY_ACCESS_TOKEN")
+        ),
+        "erp_api": ErpResource(
+            url=EnvVar("ODOO_URL"),
+            database=EnvVar("ODOO_DB"),
+            login=EnvVar("ODOO_LOGIN"),
+            api_key=EnvVar("ODOO_API_KEY"),
+            transport=os.environ.get("ODOO_TRANSPORT", "jsonrpc"),
+        ),
+        "email_api": EmailResource(
+            api_key=EnvVar("MAILCHIMP_API_KEY"),
+            list_id=EnvVar("MAILCHIMP_LIST_ID"),
+            # Optional: derived from the key's data centre when unset.
+            base_url=os.environ.get("MAILCHIMP_BASE_URL"),
+        ),
+        "social_api": SocialResource(
+            bearer_token=EnvVar("X_BEARER_TOKEN"),
+            brand_user_id=EnvVar("X_BRAND_USER_ID"),
+            base_url=os.environ.get("X_API_BASE_URL", "https://api.x.com/2"),
+        ),
+    }
+
+
+def build_defs() -> Definitions:
+    """The code location; rebuilt by callers that change the environment (CLI, tests)."""
+    return Definitions(
+        assets=[*source_assets, *warehouse_assets, *identity_assets],
+        asset_checks=[*identity_checks, *quality_checks],
+        jobs=[cdp_pipeline],
+        resources=build_resources(),
+        # One DuckDB file has one writer at a time: steps run one after another.
+        executor=in_process_executor,
+    )
+
+
+defs = build_defs()

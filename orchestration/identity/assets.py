@@ -18,7 +18,8 @@ from dagster import (
     multi_asset,
 )
 
-from identity.resolve import load_records, resolve, write_result
+from identity.persist import load_records, write_result
+from identity.resolve import resolve
 from orchestration.resources import WarehouseResource
 
 UNIFIED_RECORDS = AssetKey(["intermediate", "int_customer_records_unioned"])

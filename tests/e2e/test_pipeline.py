@@ -1,0 +1,132 @@
+"""The whole pipeline on a small world, through a real Dagster run.
+
+Simulators serve a 300-person world on loopback, the `cdp_pipeline` job loads
+it with dlt into a real DuckDB file, dbt and identity build the customer
+view, and the checks run. The warehouse is then compared with what the
+simulators served, and the crosswalk is scored against the ground truth.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+from dagster import DagsterEventType, DagsterInstance
+
+from cdpkit.demo import prepare_local_state
+from cdpkit.runner import run_pipeline
+from cdpkit.sandbox_env import running_simulators
+from identity.evaluate import pairwise_scores
+from sandbox.world import generate_world
+
+pytestmark = pytest.mark.e2e
+
+PEOPLE = 300
+
+# raw table -> (simulator, collection it serves, the record's primary key)
+SERVED = {
+    "raw_shop.customers": ("shop", "customers", "id"),
+    "raw_shop.orders": ("shop", "orders", "id"),
+    "raw_erp.partners": ("erp", "res.partner", "id"),
+    "raw_erp.sale_orders": ("erp", "sale.order", "id"),
+    "raw_erp.invoices": ("erp", "account.move", "id"),
+    "raw_erp.blacklist": ("erp", "mail.blacklist", "id"),
+    "raw_email.members": ("email", "members", "id"),
+    "raw_email.campaigns": ("email", "campaigns", "id"),
+    "raw_social.users": ("social", "users", "id"),
+    "raw_social.tweets": ("social", "tweets", "id"),
+    "raw_social.dm_events": ("social", "dm_events", "id"),
+}
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    world = root / "world"
+    generate_world(world, people=PEOPLE, seed=11)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CDP_STATE_DIR", str(root / "state"))
+        env.setenv("DAGSTER_HOME", str(root / "dagster_home"))
+        env.setenv("CDP_WAREHOUSE_PATH", str(root / "cdp.duckdb"))
+        warehouse = prepare_local_state(root / "cdp.duckdb", fresh=True)
+        from orchestration.definitions import build_defs
+
+        with running_simulators(world) as handles:
+            instance = DagsterInstance.ephemeral()
+            run_id, success = run_pipeline(build_defs(), instance)
+            served = {table: {str(r[pk]) for r in handles[src].snapshot(coll)}
+                      for table, (src, coll, pk) in SERVED.items()}
+            served_activity = len(handles["email"].snapshot("activity"))
+        checks = [
+            r.event_log_entry.dagster_event.event_specific_data
+            for r in instance.get_records_for_run(
+                run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION).records
+        ]
+        yield {
+            "success": success, "warehouse": warehouse, "world": world, "served": served,
+            "served_activity": served_activity, "checks": checks,
+        }
+
+
+@pytest.fixture(scope="module")
+def con(pipeline):
+    connection = duckdb.connect(str(pipeline["warehouse"]), read_only=True)
+    yield connection
+    connection.close()
+
+
+def test_the_run_succeeds_with_every_check_passing(pipeline):
+    assert pipeline["success"]
+    failed = [f"{c.asset_key.to_user_string()}:{c.check_name}" for c in pipeline["checks"]
+              if not c.passed]
+    assert failed == []
+    names = {c.check_name for c in pipeline["checks"]}
+    assert {"gx_dim_customers_suite", "crosswalk_is_complete_and_consistent"} <= names
+
+
+@pytest.mark.parametrize("table", sorted(SERVED))
+def test_raw_tables_hold_exactly_what_the_simulators_served(pipeline, con, table):
+    loaded = [str(row[0]) for row in con.execute(f"select id from {table}").fetchall()]
+    assert len(loaded) == len(set(loaded)), "duplicate primary keys"
+    assert set(loaded) == pipeline["served"][table]
+
+
+def test_email_activity_holds_every_served_event(pipeline, con):
+    loaded = con.execute("select count(*) from raw_email.email_activity").fetchone()[0]
+    assert loaded == pipeline["served_activity"]
+
+
+def test_every_crosswalk_row_points_to_an_existing_golden_profile(con):
+    orphans = con.execute("""
+        select count(*) from identity.crosswalk c
+        left join identity.golden_profiles g using (golden_id) where g.golden_id is null
+    """).fetchone()[0]
+    assert orphans == 0
+    unmapped = con.execute("""
+        select count(*) from intermediate.int_customer_records_unioned r
+        left join identity.crosswalk c using (source, source_id) where c.golden_id is null
+    """).fetchone()[0]
+    assert unmapped == 0
+
+
+def test_dim_customers_has_one_row_per_golden_profile(con):
+    golden, dim, distinct = con.execute("""
+        select (select count(*) from identity.golden_profiles),
+               (select count(*) from marts.dim_customers),
+               (select count(distinct golden_id) from marts.dim_customers)
+    """).fetchone()
+    assert golden == dim == distinct > 0
+
+
+def test_deterministic_matches_are_precise_against_ground_truth(pipeline, con, capsys):
+    crosswalk = con.execute("select source, source_id, golden_id from identity.crosswalk").df()
+    truth = pd.read_json(pipeline["world"] / "truth" / "records.jsonl", lines=True,
+                         dtype={"source_id": str})
+    scores = pairwise_scores(crosswalk, truth)
+    with capsys.disabled():
+        print(f"\n[e2e] {PEOPLE} people, {scores.records} records: pairwise precision "
+              f"{scores.precision:.3f}, recall {scores.recall:.3f}, "
+              f"{scores.predicted_pairs} predicted pairs")
+    assert scores.records == len(crosswalk)
+    assert scores.predicted_pairs > 0
+    assert scores.precision > 0.95
