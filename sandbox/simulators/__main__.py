@@ -1,0 +1,46 @@
+"""``python -m sandbox.simulators --world DIR [--state-file F]``.
+
+Starts all four simulators, prints one JSON line ``{source: base_url}`` on
+stdout and serves until SIGTERM or SIGINT. ``--state-file`` names a directory
+prefix for the SQLite stores (``F.shop.sqlite``, ...) so a restart keeps
+mutations instead of reloading the world.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from sandbox.simulators import start_all
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the simulators until told to stop."""
+    parser = argparse.ArgumentParser(prog="python -m sandbox.simulators")
+    parser.add_argument("--world", required=True, type=Path, help="world directory")
+    parser.add_argument("--state-file", type=Path, default=None,
+                        help="prefix for persistent SQLite stores (F.<source>.sqlite)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    options = {}
+    if args.state_file is not None:
+        options = {s: {"db_path": Path(f"{args.state_file}.{s}.sqlite")}
+                   for s in ("shop", "erp", "email", "social")}
+    handles = start_all(args.world, **options)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    print(json.dumps({s: h.base_url for s, h in handles.items()}), flush=True)
+    stop.wait()
+    for handle in handles.values():
+        handle.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,129 @@
+"""Odoo simulator: JSON-RPC and JSON-2, domains, archived records, errors."""
+
+from __future__ import annotations
+
+import requests
+from sim_world import read
+
+KEY = "odoo_sandbox_key"
+JSON2 = {"Authorization": f"bearer {KEY}", "X-Odoo-Database": "cdp"}
+
+
+def rpc(handle, service: str, method: str, *args):
+    body = {"jsonrpc": "2.0", "method": "call", "id": 3,
+            "params": {"service": service, "method": method, "args": list(args)}}
+    return requests.post(handle.base_url + "/jsonrpc", json=body, timeout=10).json()
+
+
+def kw(handle, model: str, method: str, args: list, kwargs: dict | None = None, key: str = KEY):
+    return rpc(handle, "object", "execute_kw", "cdp", 2, key, model, method, args, kwargs or {})
+
+
+def json2(handle, model: str, method: str, body: dict, headers: dict | None = None):
+    return requests.post(f"{handle.base_url}/json/2/{model}/{method}", json=body,
+                         headers=JSON2 if headers is None else headers, timeout=10)
+
+
+def test_authenticate_returns_uid_or_false(erp):
+    assert rpc(erp, "common", "authenticate", "cdp", "admin", KEY, {})["result"] == 2
+    assert rpc(erp, "common", "authenticate", "cdp", "admin", "wrong", {})["result"] is False
+
+
+def test_execute_kw_with_bad_password_is_access_denied(erp):
+    body = kw(erp, "res.partner", "search_read", [[]], key="wrong")
+    assert body["id"] == 3 and "result" not in body
+    assert body["error"]["code"] == 200
+    assert body["error"]["message"] == "Odoo Server Error"
+    data = body["error"]["data"]
+    assert data["name"] == "odoo.exceptions.AccessDenied"
+    assert data["arguments"] == ["Access Denied"] and data["context"] == {}
+    assert KEY not in str(body)
+
+
+def test_keyset_paging_on_write_date_and_id_reads_every_active_partner(erp, world):
+    seen, cursor = [], ("", 0)
+    while True:
+        domain = ["|", ["write_date", ">", cursor[0]],
+                  "&", ["write_date", "=", cursor[0]], ["id", ">", cursor[1]]]
+        page = kw(erp, "res.partner", "search_read", [domain],
+                  {"fields": ["write_date"], "limit": 37, "order": "write_date asc, id asc"})
+        rows = page["result"]
+        if not rows:
+            break
+        assert all(set(r) == {"id", "write_date"} for r in rows)
+        seen += [r["id"] for r in rows]
+        cursor = (rows[-1]["write_date"], rows[-1]["id"])
+    active = {p["id"] for p in read(world, "erp/res.partner.jsonl") if p["active"]}
+    assert len(seen) == len(set(seen)) and set(seen) == active
+
+
+def test_write_date_ties_are_all_returned_with_inclusive_bound(erp, world):
+    stamp = "2025-01-01 00:00:10"
+    rows = kw(erp, "res.partner", "search_read",
+              [[["write_date", ">=", stamp], ["write_date", "<=", stamp]]], {"fields": ["id"]})
+    want = {p["id"] for p in read(world, "erp/res.partner.jsonl")
+            if p["write_date"] == stamp and p["active"]}
+    assert len(want) == 4 and {r["id"] for r in rows["result"]} == want
+
+
+def test_archived_partners_only_when_domain_mentions_active(erp, world):
+    partners = read(world, "erp/res.partner.jsonl")
+    default = kw(erp, "res.partner", "search_count", [[]])["result"]
+    both = kw(erp, "res.partner", "search_count", [[["active", "in", [True, False]]]])["result"]
+    archived = kw(erp, "res.partner", "search", [[["active", "=", False]]])["result"]
+    assert default == sum(p["active"] for p in partners)
+    assert both == len(partners)
+    assert set(archived) == {p["id"] for p in partners if not p["active"]}
+
+
+def test_domain_operators(erp):
+    def ids(domain):
+        return kw(erp, "res.partner", "search", [domain], {"order": "id asc"})["result"]
+
+    assert ids([["parent_id", "=", 7], ["id", "<", 40]]) == [11, 22, 33]
+    assert ids(["!", ["id", ">", 3]]) == [1, 2, 3]
+    assert ids(["|", ["id", "=", 1], ["id", "=", 2]]) == [1, 2]
+    assert ids([["id", "in", [4, 5, 999]]]) == [4, 5]
+    assert ids([["name", "=like", "Partner 1_"], ["id", "<", 13]]) == [10, 11, 12]
+    assert ids([["name", "ilike", "PARTNER 12"], ["id", "<", 125]]) == [12, 120, 121, 122, 123, 124]
+    assert ids([["name", "like", "PARTNER 12"]]) == []
+    assert ids([["email", "=", False], ["id", "<", 16]]) == [5, 10, 15]
+    assert ids([["country_id", "=", "Germany"], ["id", "<", 3]]) == [1, 2]
+
+
+def test_read_and_fields_get(erp):
+    rows = kw(erp, "res.partner", "read", [[2, 1]], {"fields": ["email", "country_id"]})["result"]
+    assert rows == [{"id": 2, "email": "p2@example.com", "country_id": [57, "Germany"]},
+                    {"id": 1, "email": "p1@example.com", "country_id": [57, "Germany"]}]
+    meta = kw(erp, "res.partner", "fields_get", [], {"attributes": ["type"]})["result"]
+    assert meta["parent_id"] == {"type": "many2one"} and meta["active"] == {"type": "boolean"}
+
+
+def test_unknown_field_and_model_are_errors(erp):
+    bad_field = kw(erp, "res.partner", "search_read", [[["nope", "=", 1]]])
+    assert bad_field["error"]["data"]["name"] == "builtins.ValueError"
+    assert "nope" in bad_field["error"]["data"]["message"]
+    assert "error" in kw(erp, "res.nope", "search_read", [[]])
+
+
+def test_json2_returns_bare_results(erp, world):
+    resp = json2(erp, "sale.order", "search_read",
+                 {"domain": [["partner_id", "in", [1, 2, 3]]], "fields": ["name", "partner_id"],
+                  "order": "id asc"})
+    assert resp.status_code == 200
+    assert resp.json() == [{"id": n, "name": f"S{n:05d}", "partner_id": [n, f"Partner {n}"]}
+                           for n in (1, 2, 3)]
+    count = json2(erp, "account.move", "search_count", {"domain": []}).json()
+    assert count == len(read(world, "erp/account.move.jsonl"))
+
+
+def test_json2_errors_use_http_status_and_error_object(erp):
+    unauth = json2(erp, "res.partner", "search_read", {}, headers={"Authorization": "bearer x"})
+    assert unauth.status_code == 401
+    body = unauth.json()
+    assert body["name"] == "werkzeug.exceptions.Unauthorized"
+    assert body["message"] == "Invalid apikey" and body["arguments"] == ["Invalid apikey", 401]
+    missing = json2(erp, "res.nope", "search_read", {})
+    assert missing.status_code == 404 and "does not exist" in missing.json()["message"]
+    bad = json2(erp, "res.partner", "search_read", {"domain": [["nope", "=", 1]]})
+    assert bad.status_code == 500 and bad.json()["name"] == "builtins.ValueError"
