@@ -1,0 +1,147 @@
+{{
+    config(
+        materialized='table',
+        tags=['pre_identity'],
+    )
+}}
+
+{#- One row per person-bearing source record, in the shape identity reads (data contract §4). -#}
+
+with
+
+shop_customers as (
+
+    select * from {{ ref('stg_shop__customers') }}
+
+),
+
+erp_partners as (
+
+    select * from {{ ref('stg_erp__partners') }}
+
+),
+
+email_members as (
+
+    select * from {{ ref('stg_email__members') }}
+
+),
+
+social_users as (
+
+    select * from {{ ref('stg_social__users') }}
+
+),
+
+shop_records as (
+
+    select
+        'shop' as source,
+        customer_id as source_id,
+        first_name,
+        last_name,
+        nullif(
+            trim({{ dbt.concat(["coalesce(first_name, '')", "' '", "coalesce(last_name, '')"]) }}),
+            ''
+        ) as full_name,
+        email,
+        coalesce(phone, address_phone) as phone,
+        street,
+        city,
+        postcode,
+        country_code,
+        cast(null as {{ dbt.type_string() }}) as free_text,
+        cast(null as {{ dbt.type_string() }}) as cross_ref,
+        is_active,
+        updated_at as source_updated_at
+
+    from shop_customers
+
+),
+
+erp_records as (
+
+    -- Individuals only: companies are accounts, not people; their contacts are kept.
+    select
+        'erp' as source,
+        cast(partner_id as {{ dbt.type_string() }}) as source_id,
+        cast(null as {{ dbt.type_string() }}) as first_name,
+        cast(null as {{ dbt.type_string() }}) as last_name,
+        partner_name as full_name,
+        email,
+        coalesce(phone, mobile) as phone,
+        street,
+        city,
+        postcode,
+        country_code,
+        cast(null as {{ dbt.type_string() }}) as free_text,
+        partner_ref as cross_ref,
+        is_active,
+        updated_at as source_updated_at
+
+    from erp_partners
+    where not is_company
+
+),
+
+email_records as (
+
+    select
+        'email' as source,
+        member_id as source_id,
+        first_name,
+        last_name,
+        full_name,
+        email,
+        phone,
+        street,
+        city,
+        postcode,
+        coalesce(address_country, location_country_code) as country_code,
+        cast(null as {{ dbt.type_string() }}) as free_text,
+        cast(null as {{ dbt.type_string() }}) as cross_ref,
+        is_active,
+        last_changed_at as source_updated_at
+
+    from email_members
+
+),
+
+social_records as (
+
+    -- The brand's own account is not a customer. X users have no last-change time.
+    select
+        'social' as source,
+        user_id as source_id,
+        cast(null as {{ dbt.type_string() }}) as first_name,
+        cast(null as {{ dbt.type_string() }}) as last_name,
+        display_name as full_name,
+        cast(null as {{ dbt.type_string() }}) as email,
+        cast(null as {{ dbt.type_string() }}) as phone,
+        cast(null as {{ dbt.type_string() }}) as street,
+        cast(null as {{ dbt.type_string() }}) as city,
+        cast(null as {{ dbt.type_string() }}) as postcode,
+        cast(null as {{ dbt.type_string() }}) as country_code,
+        description as free_text,
+        cast(null as {{ dbt.type_string() }}) as cross_ref,
+        is_active,
+        created_at as source_updated_at
+
+    from social_users
+    where not is_brand_account
+
+),
+
+final as (
+
+    select * from shop_records
+    union all
+    select * from erp_records
+    union all
+    select * from email_records
+    union all
+    select * from social_records
+
+)
+
+select * from final

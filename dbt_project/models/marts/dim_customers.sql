@@ -1,0 +1,140 @@
+{#- One row per golden customer: resolved profile, lineage, orders, revenue, consent. -#}
+
+with
+
+golden_profiles as (
+
+    select * from {{ ref('stg_identity__golden_profiles') }}
+
+),
+
+crosswalk as (
+
+    select * from {{ ref('stg_identity__crosswalk') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('int_orders_unioned') }}
+
+),
+
+email_consent as (
+
+    select * from {{ ref('int_customer_email_consent') }}
+
+),
+
+source_systems_per_customer as (
+
+    select distinct
+        golden_id,
+        source
+
+    from crosswalk
+
+),
+
+members as (
+
+    select
+        golden_id,
+        count(*) as member_count,
+        sum(case when source = 'shop' then 1 else 0 end) as shop_customer_count,
+        sum(case when source = 'erp' then 1 else 0 end) as erp_partner_count,
+        sum(case when source = 'email' then 1 else 0 end) as email_member_count,
+        sum(case when source = 'social' then 1 else 0 end) as social_profile_count
+
+    from crosswalk
+    group by golden_id
+
+),
+
+source_systems as (
+
+    select
+        golden_id,
+        {{ dbt.listagg('source', "','", 'order by source') }} as source_systems
+
+    from source_systems_per_customer
+    group by golden_id
+
+),
+
+customer_orders as (
+
+    select
+        golden_id,
+        count(*) as order_count,
+        min(ordered_at) as first_order_at,
+        max(ordered_at) as last_order_at,
+        sum(gross_amount) as gross_revenue,
+        sum(refunded_amount) as refunded_amount
+
+    from orders
+    where is_revenue_order
+        and golden_id is not null
+    group by golden_id
+
+),
+
+final as (
+
+    select
+        golden_profiles.golden_id,
+        golden_profiles.first_name,
+        golden_profiles.last_name,
+        golden_profiles.email,
+        golden_profiles.phone,
+        golden_profiles.street,
+        golden_profiles.city,
+        golden_profiles.postcode,
+        golden_profiles.country_code,
+        golden_profiles.first_name_source,
+        golden_profiles.last_name_source,
+        golden_profiles.email_source,
+        golden_profiles.phone_source,
+        golden_profiles.street_source,
+        golden_profiles.city_source,
+        golden_profiles.postcode_source,
+        golden_profiles.country_code_source,
+        source_systems.source_systems,
+        cast(coalesce(members.member_count, 0) as {{ dbt.type_bigint() }}) as member_count,
+        cast(coalesce(members.shop_customer_count, 0) as {{ dbt.type_bigint() }})
+            as shop_customer_count,
+        cast(coalesce(members.erp_partner_count, 0) as {{ dbt.type_bigint() }})
+            as erp_partner_count,
+        cast(coalesce(members.email_member_count, 0) as {{ dbt.type_bigint() }})
+            as email_member_count,
+        cast(coalesce(members.social_profile_count, 0) as {{ dbt.type_bigint() }})
+            as social_profile_count,
+        golden_profiles.first_seen_at,
+        golden_profiles.last_seen_at,
+        cast(coalesce(customer_orders.order_count, 0) as {{ dbt.type_bigint() }}) as order_count,
+        customer_orders.first_order_at,
+        customer_orders.last_order_at,
+        cast(coalesce(customer_orders.gross_revenue, 0) as numeric(18, 2)) as gross_revenue,
+        cast(coalesce(customer_orders.refunded_amount, 0) as numeric(18, 2)) as refunded_amount,
+        cast(
+            coalesce(customer_orders.gross_revenue, 0)
+            - coalesce(customer_orders.refunded_amount, 0)
+            as numeric(18, 2)
+        ) as net_revenue,
+        coalesce(email_consent.email_consent_status, 'unknown') as email_consent_status,
+        email_consent.email_consent_source,
+        email_consent.email_consent_updated_at
+
+    from golden_profiles
+    left join members
+        on golden_profiles.golden_id = members.golden_id
+    left join source_systems
+        on golden_profiles.golden_id = source_systems.golden_id
+    left join customer_orders
+        on golden_profiles.golden_id = customer_orders.golden_id
+    left join email_consent
+        on golden_profiles.golden_id = email_consent.golden_id
+
+)
+
+select * from final

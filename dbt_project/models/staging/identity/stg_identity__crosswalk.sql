@@ -1,0 +1,22 @@
+with
+
+source as (
+
+    select * from {{ source('identity', 'crosswalk') }}
+
+),
+
+renamed as (
+
+    select
+        lower({{ clean_text('source') }}) as source,
+        {{ clean_text('source_id') }} as source_id,
+        {{ clean_text('golden_id') }} as golden_id,
+        {{ clean_text('matched_by') }} as matched_by,
+        {{ to_utc_timestamp('resolved_at') }} as resolved_at
+
+    from source
+
+)
+
+select * from renamed

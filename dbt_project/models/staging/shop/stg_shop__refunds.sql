@@ -1,0 +1,29 @@
+with
+
+source as (
+
+    select * from {{ source_or_empty('raw_shop', 'orders__refunds', [
+        'id',
+        '_dlt_parent_id',
+        'total_refunded_set__shop_money__amount',
+        'total_refunded_set__shop_money__currency_code',
+        'created_at',
+    ]) }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('id') }} as refund_id,
+        {{ clean_text('_dlt_parent_id') }} as order_dlt_id,
+        {{ to_amount('total_refunded_set__shop_money__amount') }} as refunded_amount,
+        upper({{ clean_text('total_refunded_set__shop_money__currency_code') }})
+            as refunded_currency_code,
+        {{ to_utc_timestamp('created_at') }} as refunded_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,185 @@
+"""`dbt build` on a hand-made raw warehouse (tests/dbt_project/dbt_raw_world.py), then
+check the unified records and dim_customers against values worked out by hand."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt_harness import failures, invoke_dbt
+from dbt_raw_world import ANNA, CARLA, DAVE, build_raw_warehouse
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory) -> Path:
+    work_dir = tmp_path_factory.mktemp("dbt_build")
+    warehouse = work_dir / "cdp.duckdb"
+    build_raw_warehouse(str(warehouse))
+    result = invoke_dbt(["build"], work_dir=work_dir, warehouse=warehouse)
+    assert result.success, failures(result)
+    return work_dir
+
+
+@pytest.fixture(scope="module")
+def warehouse(build):
+    # dbt-duckdb keeps its own handle on the file open in this process; a second
+    # connection must use the same (default) configuration, so not read_only.
+    with duckdb.connect(str(build / "cdp.duckdb")) as connection:
+        yield connection
+
+
+def rows_by_key(connection, sql: str) -> dict:
+    cursor = connection.execute(sql)
+    names = [column[0] for column in cursor.description]
+    return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+
+
+@pytest.fixture(scope="module")
+def customers(warehouse) -> dict:
+    return rows_by_key(warehouse, "select * from marts.dim_customers")
+
+
+def test_unified_records_keep_people_and_drop_companies(warehouse):
+    records = rows_by_key(
+        warehouse,
+        "select source || ':' || source_id, * from intermediate.int_customer_records_unioned",
+    )
+    assert set(records) == {
+        "shop:gid://shopify/Customer/1001",
+        "shop:gid://shopify/Customer/1002",
+        "shop:gid://shopify/Customer/1003",
+        "erp:10",
+        "erp:11",
+        "erp:21",  # a company's contact person stays
+        f"email:{ANNA}",
+        f"email:{CARLA}",
+        f"email:{DAVE}",
+        "social:2000000000000000002",
+        "social:2000000000000000003",
+    }  # no erp:20 (the company), no social brand account
+    assert records["erp:11"]["is_active"] is False  # archived Odoo partner
+    assert records[f"email:{DAVE}"]["is_active"] is False  # cleaned Mailchimp member
+    assert records["erp:10"]["is_active"] is True
+    assert records["erp:10"]["cross_ref"] == "SHOP-1001"
+    assert records["erp:11"]["phone"] == "+49 170 1111111"  # mobile when no phone
+    assert records["shop:gid://shopify/Customer/1002"]["first_name"] == "Ben"  # trimmed
+    assert records["shop:gid://shopify/Customer/1002"]["phone"] == "+49 89 555000"
+    assert records["social:2000000000000000002"]["full_name"] == "Ben M."
+    assert records["social:2000000000000000002"]["free_text"] == "Coffee lover in Munich"
+    assert records[f"email:{CARLA}"]["country_code"] == "IT"  # location when no address
+    assert str(records["erp:10"]["source_updated_at"]) == "2025-02-01 10:00:00"
+
+
+def test_unified_records_have_exactly_the_contract_columns(warehouse):
+    columns = [
+        row[0]
+        for row in warehouse.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'intermediate' and table_name = 'int_customer_records_unioned' "
+            "order by ordinal_position"
+        ).fetchall()
+    ]
+    assert columns == [
+        "source",
+        "source_id",
+        "first_name",
+        "last_name",
+        "full_name",
+        "email",
+        "phone",
+        "street",
+        "city",
+        "postcode",
+        "country_code",
+        "free_text",
+        "cross_ref",
+        "is_active",
+        "source_updated_at",
+    ]
+
+
+def test_revenue_counts_valid_orders_and_subtracts_refunds(customers):
+    anna = customers["gc-anna"]
+    # shop #1001 (100.00, refund 20.00) + ERP S00500 (200.50); cancelled shop order,
+    # cancelled and draft ERP orders left out.
+    assert anna["order_count"] == 2
+    assert anna["gross_revenue"] == Decimal("300.50")
+    assert anna["refunded_amount"] == Decimal("20.00")
+    assert anna["net_revenue"] == Decimal("280.50")
+    assert str(anna["first_order_at"]) == "2025-01-15 10:00:00"
+    assert str(anna["last_order_at"]) == "2025-02-10 10:00:00"
+
+    carla = customers["gc-carla"]
+    # her own ERP order (done, 40.00); her company's order is not hers
+    assert (carla["order_count"], carla["gross_revenue"]) == (1, Decimal("40.00"))
+
+    eve = customers["gc-eve"]
+    assert (eve["order_count"], eve["gross_revenue"], eve["net_revenue"]) == (
+        0,
+        Decimal("0.00"),
+        Decimal("0.00"),
+    )
+    assert eve["first_order_at"] is None
+
+
+def test_membership_counts_and_source_systems(customers):
+    anna, ben = customers["gc-anna"], customers["gc-ben"]
+    assert anna["source_systems"] == "email,erp,shop"
+    assert ben["source_systems"] == "erp,shop,social"
+    assert (
+        ben["member_count"],
+        ben["shop_customer_count"],
+        ben["erp_partner_count"],
+        ben["email_member_count"],
+        ben["social_profile_count"],
+    ) == (3, 1, 1, 0, 1)
+    assert anna["email_source"] == "shop"
+    assert len(customers) == 5
+
+
+@pytest.mark.parametrize(
+    ("golden_id", "status", "source", "at"),
+    [
+        # Mailchimp unsubscribe (Feb) is newer than the Shopify subscribe (Jan)
+        ("gc-anna", "unsubscribed", "email", "2025-02-01 08:00:00"),
+        # active Odoo blacklist entry (April, other case and spaces) beats Shopify (March)
+        ("gc-ben", "unsubscribed", "erp", "2025-04-01 08:00:00"),
+        # Mailchimp subscribe (Jan 2025) beats Shopify unsubscribe (Dec 2024);
+        # the lifted blacklist entry does not count
+        ("gc-carla", "subscribed", "email", "2025-01-05 08:00:00"),
+        ("gc-dave", "cleaned", "email", "2025-03-03 08:00:00"),
+        ("gc-eve", "unknown", None, None),
+    ],
+)
+def test_email_consent_takes_the_latest_signal(customers, golden_id, status, source, at):
+    customer = customers[golden_id]
+    assert customer["email_consent_status"] == status
+    assert customer["email_consent_source"] == source
+    updated_at = customer["email_consent_updated_at"]
+    assert (str(updated_at) if updated_at else None) == at
+
+
+def test_every_built_mart_column_is_documented(build, warehouse):
+    manifest = json.loads((build / "target" / "manifest.json").read_text())
+    documented = manifest["nodes"]["model.cdpkit.dim_customers"]["columns"]
+    built = [
+        row[0]
+        for row in warehouse.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'marts' and table_name = 'dim_customers'"
+        ).fetchall()
+    ]
+    assert built and set(built) == set(documented)
+    assert all(documented[name]["description"].strip() for name in built)
+
+
+def test_missing_optional_raw_columns_and_tables_read_as_null_and_empty(warehouse):
+    # the fixture drops raw_social.users.url and the whole raw_social.dm_events table
+    assert warehouse.execute("select count(*) from staging.stg_social__dm_events").fetchall() == [
+        (0,)
+    ]
+    urls = warehouse.execute("select distinct profile_url from staging.stg_social__users")
+    assert urls.fetchall() == [(None,)]
