@@ -46,7 +46,7 @@ def resolve_identities(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[MaterializeResult]:
     with warehouse.connect() as con:
-        records = load_records(con)
+        records = load_records(con, relation="intermediate.int_customer_records_unioned")
         context.log.info("resolving %d source records", len(records))
         result = resolve(records)
         write_result(con, result)

@@ -1,0 +1,88 @@
+"""Reading unified records from, and writing identity tables to, DuckDB.
+
+The three identity tables are replaced together in one transaction, so a reader
+never sees a crosswalk from one run next to golden profiles from another.
+Column types are declared, not inferred from the frames, so an all-NULL column
+in a small run still lands as VARCHAR / TIMESTAMP.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import TYPE_CHECKING
+
+import duckdb
+import pandas as pd
+
+from identity.golden import GOLDEN_COLUMNS
+from identity.standardise.records import RECORD_COLUMNS
+
+if TYPE_CHECKING:
+    from identity.resolve import IdentityResult
+
+log = logging.getLogger(__name__)
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*){0,2}$")
+
+_TIMESTAMPS = {"resolved_at", "first_seen_at", "last_seen_at"}
+TABLE_TYPES: dict[str, dict[str, str]] = {
+    "crosswalk": {
+        "source": "VARCHAR", "source_id": "VARCHAR", "golden_id": "VARCHAR",
+        "matched_by": "VARCHAR", "resolved_at": "TIMESTAMP",
+    },
+    "golden_profiles": {
+        c: "TIMESTAMP" if c in _TIMESTAMPS else "INTEGER" if c == "member_count" else "VARCHAR"
+        for c in GOLDEN_COLUMNS
+    },
+    "match_edges": {
+        c: "VARCHAR"
+        for c in ("left_source", "left_source_id", "right_source", "right_source_id", "rule",
+                  "key")
+    },
+}  # fmt: skip
+
+
+def load_records(
+    con: duckdb.DuckDBPyConnection, relation: str = "staging.int_customer_records_unioned"
+) -> pd.DataFrame:
+    """The unified source records (data-contract section 4) as a DataFrame."""
+    if not _IDENT.match(relation):
+        raise ValueError(f"not a table name: {relation!r}")
+    columns = ", ".join(RECORD_COLUMNS)
+    return con.sql(f"select {columns} from {relation}").df()
+
+
+def write_result(
+    con: duckdb.DuckDBPyConnection, result: IdentityResult, schema: str = "identity"
+) -> None:
+    """Create or replace ``<schema>.crosswalk``, ``golden_profiles`` and ``match_edges``."""
+    if not _IDENT.match(schema) or "." in schema:
+        raise ValueError(f"not a schema name: {schema!r}")
+    frames = {
+        "crosswalk": result.crosswalk,
+        "golden_profiles": result.golden_profiles,
+        "match_edges": result.match_edges,
+    }
+    views = {table: f"_identity_{table}_{uuid.uuid4().hex[:8]}" for table in frames}
+    for table, frame in frames.items():
+        con.register(views[table], frame[list(TABLE_TYPES[table])])
+    try:
+        con.begin()
+        try:
+            con.execute(f'create schema if not exists "{schema}"')
+            for table, types in TABLE_TYPES.items():
+                select = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in types.items())
+                con.execute(
+                    f'create or replace table "{schema}"."{table}" as '
+                    f"select {select} from {views[table]}"
+                )
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+    finally:
+        for view in views.values():
+            con.unregister(view)
+    log.info("wrote %s: %s", schema, {t: len(f) for t, f in frames.items()})

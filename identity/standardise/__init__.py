@@ -1,0 +1,1 @@
+"""Standardisers: turn values as a source holds them into comparable match keys."""

@@ -1,0 +1,81 @@
+import pandas as pd
+from identity_records import frame, record
+
+from identity.golden import golden_id
+from identity.resolve import resolve
+from identity.settings import IdentitySettings
+
+
+def profile(result, source: str, source_id: str) -> pd.Series:
+    cw = result.crosswalk
+    gid = cw.loc[(cw["source"] == source) & (cw["source_id"] == source_id), "golden_id"].item()
+    return result.golden_profiles.set_index("golden_id").loc[gid]
+
+
+def test_survivorship_most_recent_non_null_with_source() -> None:
+    result = resolve(frame(
+        record("shop", "gid://shopify/Customer/1", first_name="Ann", last_name="Lee",
+               email="ann@lee.com", phone="+14155550100", street="1 Old Rd", city="Austin",
+               postcode="73301", country_code="us", source_updated_at="2025-01-01T00:00:00Z"),
+        record("erp", "9", full_name="LEE, Annie", email="ann@lee.com", phone=None,
+               street="2 New St", city="Boston", postcode=None, country_code="US",
+               source_updated_at="2025-03-01 00:00:00"),
+        record("email", "m1", first_name="Ann", last_name=None, email="Ann@Lee.com",
+               source_updated_at="2025-06-01T00:00:00+00:00"),
+    ))
+    p = profile(result, "erp", "9")
+    assert p["member_count"] == 3
+    assert (p["first_name"], p["first_name_source"]) == ("Ann", "email:m1")
+    assert (p["last_name"], p["last_name_source"]) == ("Lee", "erp:9")
+    assert (p["email"], p["email_source"]) == ("ann@lee.com", "email:m1")
+    assert (p["phone"], p["phone_source"]) == ("+14155550100", "shop:gid://shopify/Customer/1")
+    # the address is one block: the newest record with an address wins, postcode and all
+    assert (p["street"], p["city"], p["postcode"]) == ("2 New St", "Boston", None)
+    assert p["street_source"] == p["city_source"] == "erp:9" and p["postcode_source"] is None
+    assert p["source_systems"] == "email,erp,shop"
+    assert p["first_seen_at"] == pd.Timestamp("2025-01-01")
+    assert p["last_seen_at"] == pd.Timestamp("2025-06-01")
+
+
+def test_ties_use_source_priority() -> None:
+    rows = frame(
+        record("shop", "s1", first_name="Ann", last_name="Lee", email="ann@lee.com",
+               city="Shopville", source_updated_at="2025-01-01T00:00:00Z"),
+        record("erp", "1", full_name="Ann Lee", email="ann@lee.com", city="Erpton",
+               source_updated_at="2025-01-01 00:00:00"),
+    )
+    assert profile(resolve(rows), "shop", "s1")["city"] == "Erpton"
+    shop_first = IdentitySettings(source_priority=("shop", "erp"))
+    assert profile(resolve(rows, shop_first), "shop", "s1")["city"] == "Shopville"
+
+
+def test_inactive_records_only_fill_gaps() -> None:
+    result = resolve(frame(
+        record("shop", "s1", first_name="Ann", last_name="Lee", email="ann@lee.com",
+               city="Austin", source_updated_at="2025-01-01T00:00:00Z"),
+        record("email", "m1", first_name="Ann", last_name="Lee", email="ann@lee.com",
+               phone="+14155550100", city="Dallas", is_active=False,
+               source_updated_at="2025-05-01T00:00:00Z"),
+    ))
+    p = profile(result, "shop", "s1")
+    assert p["member_count"] == 2
+    assert p["city"] == "Austin"  # newer, but the inactive record loses
+    assert (p["phone"], p["phone_source"]) == ("+14155550100", "email:m1")  # only source
+
+
+def test_golden_id_is_anchor_hash_and_stable_when_unrelated_record_added() -> None:
+    rows = [
+        record("shop", "s5", first_name="Ann", last_name="Lee", email="ann@lee.com"),
+        record("erp", "3", full_name="Ann Lee", email="ann@lee.com"),
+        record("shop", "s7", first_name="Bo", last_name="Ek", email="bo@ek.se"),
+    ]
+    first = resolve(frame(*rows))
+    assert profile(first, "shop", "s5").name == golden_id("erp", "3")
+    assert golden_id("erp", "3").startswith("cdp_") and len(golden_id("erp", "3")) == 20
+    rows.append(record("email", "a0", first_name="Cy", last_name="Oh", email="cy@oh.com"))
+    rows.append(record("erp", "1", first_name="Di", last_name="Xu", email="di@xu.com"))
+    second = resolve(frame(*rows))
+    before = first.crosswalk.set_index(["source", "source_id"])["golden_id"]
+    after = second.crosswalk.set_index(["source", "source_id"])["golden_id"]
+    assert after.loc[before.index].equals(before)
+    assert second.golden_profiles["golden_id"].is_unique
