@@ -52,7 +52,7 @@ def render_summary(*, warehouse: Path, run_id: str, success: bool, world: Path,
     status = "succeeded" if success and not summary.checks_failed else "FAILED"
     console.print(f"run {run_id} {status} in {seconds:.1f}s")
     console.print(f"warehouse: {warehouse}")
-    console.print(f"try:  .venv/bin/cdpkit sql \"{EXAMPLE_QUERY}\"")
+    console.print(f"try:  .venv/bin/cdpkit sql \"{EXAMPLE_QUERY}\"", soft_wrap=True)
     return 0 if status == "succeeded" else 1
 
 
@@ -66,7 +66,7 @@ def _print_truth_evaluation(warehouse: Path, world: Path) -> None:
     scores = pairwise_scores(crosswalk, truth)
     console.print(
         f"match quality vs sandbox ground truth: precision {scores.precision:.3f}, "
-        f"recall {scores.recall:.3f} (pairwise, {scores.records:,} records)"
+        f"recall {scores.recall:.3f} (pairwise, {scores.records:,} records)", soft_wrap=True
     )
 
 

@@ -28,7 +28,9 @@ def raw_row_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]
     """(schema, table, rows) for every raw table dlt loaded, its own bookkeeping excluded."""
     tables = con.execute("""
         select table_schema, table_name from information_schema.tables
-        where table_schema like 'raw\\_%' escape '\\' and table_name not like '\\_dlt%' escape '\\'
+        where table_schema like 'raw\\_%' escape '\\'
+          and table_schema not like '%\\_staging' escape '\\'
+          and table_name not like '\\_dlt%' escape '\\'
         order by 1, 2
     """).fetchall()
     return [(s, t, con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0])
