@@ -1,0 +1,198 @@
+"""The one HTTP client policy every connector shares.
+
+Built on dlt's helpers (`dlt.sources.helpers.requests.Session` and its tenacity
+retry predicates) rather than a hand-written loop, adding what the vendors
+need on top: jitter so parallel runs do not retry in lock-step, server-given
+waits (Retry-After, rate-limit reset headers, Shopify's cost bucket) honoured
+but bounded, per-source retry predicates (Shopify's HTTP-200 THROTTLED,
+Mailchimp's bare 403), redaction of secrets in every message we produce, and a
+refusal to send credentials over plain http to anything but loopback.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from email.utils import mktime_tz, parsedate_tz
+from typing import Any
+from urllib.parse import urlsplit
+
+from dlt.sources.helpers.requests import Session
+from dlt.sources.helpers.requests.retry import (
+    DEFAULT_RETRY_EXCEPTIONS,
+    DEFAULT_RETRY_STATUS,
+    _get_retry_response,
+    retry_if_predicate,
+    retry_if_status,
+)
+from requests import Response
+from requests.adapters import HTTPAdapter
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_any,
+    retry_if_exception_type,
+    stop_after_attempt,
+)
+
+logger = logging.getLogger(__name__)
+
+RetryPredicate = Callable[[Response | None, BaseException | None], bool]
+WaitHint = Callable[[Response], float | None]
+Observer = Callable[[Response], None]
+
+LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
+_MASK = "***"
+
+
+def redact(text: str | None, secrets: Iterable[str | None]) -> str:
+    """Replace every occurrence of each secret in `text` by `***`.
+
+    Secrets shorter than 4 characters are ignored: masking them would shred
+    ordinary words while protecting nothing.
+    """
+    if text is None:
+        return ""
+    out = str(text)
+    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+        out = out.replace(secret, _MASK)
+    return out
+
+
+def check_base_url(url: str) -> str:
+    """Return `url` without a trailing slash, refusing plain http off loopback.
+
+    Tokens travel in headers; over plain http anyone on the path reads them.
+    The simulators run on 127.0.0.1, so loopback is the only exception.
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "https" or (
+        parts.scheme == "http" and (parts.hostname or "") in LOOPBACK_HOSTS
+    ):
+        return url.rstrip("/")
+    raise ValueError(f"refusing base URL {url!r}: use https (plain http only on loopback)")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounds for retrying: attempts, exponential backoff with jitter, waits asked by servers."""
+
+    max_attempts: int = 6
+    backoff_base: float = 0.5
+    max_backoff: float = 30.0
+    max_server_wait: float = 900.0
+    jitter: float = 0.25
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: integer, float ("2.0") or HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return float(value)
+    parsed = parsedate_tz(value)
+    if parsed is None:
+        return None
+    return max(0.0, mktime_tz(parsed) - time.time())
+
+
+class _Wait:
+    """Tenacity wait: a server-given delay when there is one, else jittered backoff."""
+
+    def __init__(self, policy: RetryPolicy, hints: Sequence[WaitHint]) -> None:
+        self.policy = policy
+        self.hints = hints
+
+    def server_wait(self, response: Response | None) -> float | None:
+        if response is None:
+            return None
+        for hint in self.hints:
+            seconds = hint(response)
+            if seconds is not None:
+                return seconds
+        return parse_retry_after(response.headers.get("Retry-After"))
+
+    def __call__(self, state: RetryCallState) -> float:
+        p = self.policy
+        seconds = self.server_wait(_get_retry_response(state))
+        if seconds is not None:
+            # the server knows when capacity returns; a little jitter avoids a herd
+            return min(seconds, p.max_server_wait) + random.uniform(0, p.jitter)
+        backoff = min(p.max_backoff, p.backoff_base * 2 ** (state.attempt_number - 1))
+        return backoff * random.uniform(1 - p.jitter, 1 + p.jitter)
+
+
+def make_session(
+    *,
+    policy: RetryPolicy | None = None,
+    retry_if: Sequence[RetryPredicate] = (),
+    wait_hints: Sequence[WaitHint] = (),
+    observers: Sequence[Observer] = (),
+    secrets: Iterable[str | None] = (),
+    headers: dict[str, str] | None = None,
+) -> Session:
+    """A dlt `Session` with timeouts on every call and one bounded retry policy.
+
+    Retries 429, 5xx, connection errors and whatever `retry_if` predicates
+    accept; waits what the server asks (`wait_hints`, then Retry-After),
+    otherwise exponential backoff with jitter. `observers` see every response
+    inside the retry loop (rate-limit pacing); they are not request hooks
+    because requests lets a request's hooks replace the session's.
+    `raise_for_status` is off because dlt's RESTClient raises through its own
+    response hook. `secrets` are redacted from retry logs.
+    """
+    policy = policy or RetryPolicy()
+    secrets = tuple(secrets)
+    session = Session(
+        timeout=(policy.connect_timeout, policy.read_timeout), raise_for_status=False
+    )
+    adapter = HTTPAdapter(pool_maxsize=1)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    if headers:
+        session.headers.update(headers)
+
+    def log_retry(state: RetryCallState) -> None:
+        resp = _get_retry_response(state)
+        exc = state.outcome.exception() if state.outcome else None
+        what = f"HTTP {resp.status_code}" if resp is not None else type(exc).__name__
+        url = resp.request.url if resp is not None and resp.request is not None else "?"
+        sleep = state.next_action.sleep if state.next_action else 0.0
+        logger.warning(
+            "%s from %s; retry %d/%d in %.1fs",
+            what,
+            redact(url, secrets),
+            state.attempt_number,
+            policy.max_attempts - 1,
+            sleep,
+        )
+
+    retrying = Retrying(
+        wait=_Wait(policy, wait_hints),
+        retry=retry_any(
+            retry_if_status(DEFAULT_RETRY_STATUS),
+            retry_if_exception_type(DEFAULT_RETRY_EXCEPTIONS),
+            *[retry_if_predicate(p) for p in retry_if],
+        ),
+        stop=stop_after_attempt(policy.max_attempts),
+        before_sleep=log_retry,
+        reraise=True,
+        retry_error_callback=lambda state: state.outcome.result(),
+    )
+    send = session.send
+
+    def observed_send(request: Any, **kwargs: Any) -> Response:
+        response = send(request, **kwargs)
+        for observe in observers:
+            observe(response)
+        return response
+
+    session.send = retrying.wraps(observed_send)  # type: ignore[method-assign]
+    return session

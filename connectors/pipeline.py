@@ -1,0 +1,40 @@
+"""The one way to build a pipeline for a source, shared by the CLI and Dagster.
+
+Each source lands in its own dataset (`raw_<source>`) of one DuckDB file and
+keeps its own pipeline state (`cdp_<source>`), so sources load independently
+and a failing source never blocks the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import dlt
+from dlt.extract.source import DltSource
+
+from connectors.email import email_source
+from connectors.erp import erp_source
+from connectors.shop import shop_source
+from connectors.social import social_source
+
+SOURCES: dict[str, Callable[..., DltSource]] = {
+    "shop": shop_source,
+    "erp": erp_source,
+    "email": email_source,
+    "social": social_source,
+}
+
+
+def make_pipeline(
+    source_name: str, warehouse_path: str | Path, pipelines_dir: str | Path
+) -> dlt.Pipeline:
+    """A pipeline loading `source_name` into `raw_<source>` of the DuckDB file `warehouse_path`."""
+    if source_name not in SOURCES:
+        raise ValueError(f"unknown source {source_name!r}; known: {sorted(SOURCES)}")
+    return dlt.pipeline(
+        pipeline_name=f"cdp_{source_name}",
+        destination=dlt.destinations.duckdb(str(warehouse_path)),
+        dataset_name=f"raw_{source_name}",
+        pipelines_dir=str(pipelines_dir),
+    )

@@ -1,0 +1,260 @@
+"""Shopify GraphQL Admin API source: customers and orders, incremental on updatedAt.
+
+The REST Admin API is legacy, so this reads GraphQL connections. The cursor
+travels in the POST body (`variables.after`), which dlt's
+JSONResponseCursorPaginator handles with `cursor_body_path`; the incremental
+boundary is inclusive (`updated_at:>=`) because many records share a second,
+and dlt's incremental de-duplicates the boundary rows by primary key.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import dlt
+from dlt.sources import DltResource
+from dlt.sources.helpers.rest_client import RESTClient
+from dlt.sources.helpers.rest_client.auth import APIKeyAuth
+from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
+from requests import Response
+
+from connectors.errors import ApiError, source_errors
+from connectors.hints import columns, nested
+from connectors.http import RetryPolicy, check_base_url, make_session
+from connectors.shop import queries, throttle
+
+logger = logging.getLogger(__name__)
+
+SOURCE = "shop"
+MAX_QUERY_COST = 1000  # Shopify refuses single queries above this cost
+
+CONSENT = ("marketing_state", "marketing_opt_in_level")
+CUSTOMER_COLUMNS = columns(
+    text=(
+        "id", "first_name", "last_name", "email", "phone", "state",
+        "amount_spent__amount", "amount_spent__currency_code",
+        *(f"default_address__{f}" for f in (
+            "address1", "address2", "city", "province", "zip", "country_code_v2", "phone")),
+        *(f"{kind}_marketing_consent__{f}" for kind in ("email", "sms") for f in CONSENT),
+    ),
+    bool=("verified_email",),
+    bigint=("number_of_orders",),
+    timestamp=(
+        "created_at", "updated_at",
+        "email_marketing_consent__consent_updated_at",
+        "sms_marketing_consent__consent_updated_at",
+    ),
+)
+ORDER_COLUMNS = columns(
+    text=(
+        "id", "name", "email", "phone", "display_financial_status",
+        "display_fulfillment_status", "currency_code", "customer__id",
+        "total_price_set__shop_money__amount", "total_price_set__shop_money__currency_code",
+    ),
+    timestamp=("created_at", "updated_at", "processed_at", "cancelled_at"),
+)
+ORDER_NESTED = {
+    "line_items": nested(
+        text=("id", "sku", "name", "original_unit_price_set__shop_money__amount",
+              "original_unit_price_set__shop_money__currency_code"),
+        bigint=("quantity",),
+    ),
+    "refunds": nested(
+        text=("id", "total_refunded_set__shop_money__amount",
+              "total_refunded_set__shop_money__currency_code"),
+        timestamp=("created_at",),
+    ),
+}
+
+
+def _iso(value: str | datetime | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def raise_graphql_errors(response: Response) -> None:
+    """GraphQL reports failures with HTTP 200; surface them as HTTP errors.
+
+    Raised inside the retry loop, so THROTTLED (which the session's predicate
+    recognises from `exc.response`) is retried and anything else fails loudly
+    instead of ending pagination with a silently empty page.
+    """
+    if response.status_code != 200:
+        return
+    try:
+        body = response.json()
+    except ValueError:
+        return
+    if isinstance(body, dict) and body.get("errors"):
+        errors = [e for e in body["errors"] if isinstance(e, dict)]
+        codes = sorted({str((e.get("extensions") or {}).get("code", "ERROR")) for e in errors})
+        first = errors[0].get("message", "") if errors else str(body["errors"])
+        message = f"GraphQL errors: {', '.join(codes)}: {first[:200]}"
+        if "MAX_COST_EXCEEDED" in codes:
+            cost = (errors[0].get("extensions") or {}).get("cost")
+            raise CostExceeded(message, cost=cost, response=response)
+        raise ApiError(message, response=response)
+
+
+class CostExceeded(ApiError):
+    """The query asked for more than Shopify's single-query cost ceiling."""
+
+    def __init__(self, message: str, cost: Any, response: Response) -> None:
+        super().__init__(message, response=response)
+        self.cost = cost if isinstance(cost, int | float) else None
+
+
+class ShopClient:
+    """One session and RESTClient for the shop; runs paginated GraphQL queries."""
+
+    def __init__(
+        self, base_url: str, access_token: str, api_version: str, policy: RetryPolicy | None
+    ) -> None:
+        self.secrets = (access_token,)
+        session = make_session(
+            policy=policy,
+            retry_if=[throttle.is_throttled],
+            wait_hints=[throttle.bucket_wait],
+            observers=[raise_graphql_errors, throttle.pace],
+            secrets=self.secrets,
+        )
+        self.rest = RESTClient(
+            base_url=f"{check_base_url(base_url)}/admin/api/{api_version}",
+            auth=APIKeyAuth(name="X-Shopify-Access-Token", api_key=access_token),
+            session=session,
+        )
+
+    def pages(
+        self, stream: str, query: str, variables: dict[str, Any], connection: str
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Yield the nodes of `connection` page by page."""
+        paginator = JSONResponseCursorPaginator(
+            cursor_path=f"data.{connection}.pageInfo.endCursor",
+            cursor_body_path="variables.after",
+            has_more_path=f"data.{connection}.pageInfo.hasNextPage",
+        )
+        body = {"query": query, "variables": dict(variables)}
+        started = False
+        with source_errors(SOURCE, stream, self.secrets):
+            while True:
+                try:
+                    for page in self.rest.paginate(
+                        "graphql.json",
+                        method="POST",
+                        json=body,
+                        paginator=paginator,
+                        data_selector=f"data.{connection}.edges[*].node",
+                    ):
+                        started = True
+                        yield list(page)
+                    return
+                except CostExceeded as exc:
+                    if started or not exc.cost or body["variables"].get("first", 1) <= 1:
+                        raise
+                    self._shrink(stream, body["variables"], exc.cost)
+
+    @staticmethod
+    def _shrink(stream: str, variables: dict[str, Any], cost: float) -> None:
+        """Scale the page size so the query's cost fits under Shopify's ceiling."""
+        old = variables["first"]
+        variables["first"] = max(1, int(old * MAX_QUERY_COST * 0.95 // cost))
+        logger.warning(
+            "shop %s: query cost %s exceeds %s; page size %s -> %s",
+            stream, cost, MAX_QUERY_COST, old, variables["first"],
+        )
+
+
+def _unwrap(connection: dict[str, Any] | None) -> list[dict[str, Any]]:
+    return [edge["node"] for edge in (connection or {}).get("edges") or []]
+
+
+def _search(cursor: str | None) -> str | None:
+    return f"updated_at:>='{cursor}'" if cursor else None
+
+
+def customers_resource(client: ShopClient, page_size: int, start_date: str | None) -> DltResource:
+    @dlt.resource(
+        name="customers",
+        primary_key="id",
+        write_disposition="merge",
+        columns=CUSTOMER_COLUMNS,
+        nested_hints={"tags": nested(text=("value",))},
+    )
+    def customers(
+        updated_at: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008 - dlt idiom
+            "updatedAt", initial_value=start_date
+        ),
+    ) -> Iterator[list[dict[str, Any]]]:
+        variables = {"first": page_size, "query": _search(updated_at.start_value)}
+        yield from client.pages("customers", queries.CUSTOMERS, variables, "customers")
+
+    return customers
+
+
+def orders_resource(
+    client: ShopClient, page_size: int, line_items_page_size: int, start_date: str | None
+) -> DltResource:
+    @dlt.resource(
+        name="orders",
+        primary_key="id",
+        write_disposition="merge",
+        columns=ORDER_COLUMNS,
+        nested_hints=ORDER_NESTED,
+    )
+    def orders(
+        updated_at: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008 - dlt idiom
+            "updatedAt", initial_value=start_date
+        ),
+    ) -> Iterator[list[dict[str, Any]]]:
+        variables = {
+            "first": page_size,
+            "query": _search(updated_at.start_value),
+            "lineItemsFirst": line_items_page_size,
+        }
+        for page in client.pages("orders", queries.ORDERS, variables, "orders"):
+            for order in page:
+                order["lineItems"] = _line_items(client, order, line_items_page_size)
+            yield page
+
+    return orders
+
+
+def _line_items(client: ShopClient, order: dict[str, Any], page_size: int) -> list[dict]:
+    """Unwrap the lineItems connection to a list, fetching pages beyond the first."""
+    connection = order.get("lineItems") or {}
+    items = _unwrap(connection)
+    info = connection.get("pageInfo") or {}
+    if info.get("hasNextPage"):
+        variables = {"id": order["id"], "first": page_size, "after": info.get("endCursor")}
+        for more in client.pages(
+            "orders", queries.ORDER_LINE_ITEMS, variables, "order.lineItems"
+        ):
+            items.extend(more)
+    return items
+
+
+@dlt.source(name=SOURCE)
+def shop_source(
+    base_url: str = dlt.config.value,
+    access_token: str = dlt.secrets.value,
+    api_version: str = "2025-07",
+    page_size: int = 250,
+    start_date: str | None = None,
+    line_items_page_size: int = 5,
+    retry_policy: Any = None,
+) -> list[DltResource]:
+    """Customers and orders from a Shopify store (GraphQL Admin API).
+
+    `start_date` (ISO 8601) bounds the first load; later loads resume from
+    dlt's stored `updatedAt` cursor. `retry_policy` is a `RetryPolicy`.
+    """
+    client = ShopClient(base_url, access_token, api_version, retry_policy)
+    start = _iso(start_date)
+    return [
+        customers_resource(client, page_size, start),
+        orders_resource(client, page_size, line_items_page_size, start),
+    ]

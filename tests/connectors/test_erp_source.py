@@ -1,0 +1,130 @@
+"""Odoo connector (JSON-RPC and JSON-2) against the Odoo simulator on loopback."""
+
+from __future__ import annotations
+
+import pytest
+from conn_helpers import FAST_RETRY, checksum, exception_text, files_containing, source_error
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from connectors.erp import erp_source
+from sandbox.simulators import start_erp
+
+CANARY = "odoo_CANARY_key_3b1d77aa"
+TABLES = {
+    "partners": "res.partner",
+    "sale_orders": "sale.order",
+    "invoices": "account.move",
+    "blacklist": "mail.blacklist",
+}
+
+
+@pytest.fixture
+def erp(world):
+    handle = start_erp(world, api_key=CANARY)
+    yield handle
+    handle.stop()
+
+
+def source(handle, transport="jsonrpc", key=CANARY, **kw):
+    kw.setdefault("page_size", 30)
+    return erp_source(
+        handle.base_url, "cdp", "admin", key, transport=transport, retry_policy=FAST_RETRY, **kw
+    )
+
+
+def _invoices(handle):
+    return [m for m in handle.snapshot("account.move") if m.get("move_type") == "out_invoice"]
+
+
+@pytest.mark.parametrize("transport", ["jsonrpc", "json2"])
+def test_full_load_matches_simulator(erp, warehouse, all_logs, transport):
+    wh = warehouse("erp")
+    counts = wh.run(source(erp, transport))
+    for table, model in TABLES.items():
+        snap = _invoices(erp) if model == "account.move" else erp.snapshot(model)
+        assert counts.get(table, 0) == len(snap), table
+        assert sorted(wh.ids(table)) == sorted(r["id"] for r in snap), table
+    partners = erp.snapshot("res.partner")
+    assert len(partners) > 30  # several pages
+    archived = [p for p in partners if p.get("active") is False]
+    assert archived, "world should hold archived partners"
+    expected = [
+        (
+            p["id"],
+            p["email"] or None,
+            p["parent_id"][0] if p.get("parent_id") else None,
+            p["parent_id"][1] if p.get("parent_id") else None,
+            p["active"],
+        )
+        for p in partners
+    ]
+    loaded = wh.query(
+        "select id, email, parent_id, parent_id__name, active from raw_erp.partners"
+    )
+    assert checksum(loaded) == checksum(expected)
+    cols = wh.columns("sale_orders")
+    assert {"partner_id", "partner_id__name", "currency_id", "currency_id__name"} <= set(cols)
+    assert CANARY not in all_logs.text
+    assert files_containing(wh.path, CANARY) == []
+
+
+def test_false_becomes_null_and_timestamps_parse(erp, warehouse):
+    wh = warehouse("erp")
+    wh.run(source(erp))
+    no_email = [p["id"] for p in erp.snapshot("res.partner") if p.get("email") is False]
+    if no_email:
+        rows = wh.query(f"select email from raw_erp.partners where id = {no_email[0]}")
+        assert rows == [(None,)]
+    types = dict(wh.query(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema='raw_erp' and table_name='partners'"
+    ))
+    assert types["write_date"].startswith("TIMESTAMP")
+    assert types["is_company"] == "BOOLEAN"
+
+
+def test_incremental_second_run_and_changes(erp, warehouse):
+    wh = warehouse("erp")
+    wh.run(source(erp))
+    assert wh.run(source(erp)) == {}
+    erp.mutate(new=4, updated=6, deleted=1, seed=2)
+    counts = wh.run(source(erp))
+    assert sum(counts.values()) > 0
+    for table, model in TABLES.items():
+        ids = wh.ids(table)
+        assert len(ids) == len(set(ids)), table
+        snap = _invoices(erp) if model == "account.move" else erp.snapshot(model)
+        assert {r["id"] for r in snap} <= set(ids), table
+    live = {p["id"]: p for p in erp.snapshot("res.partner")}
+    got = dict(wh.query("select id, name from raw_erp.partners"))
+    assert all(got[i] == p["name"] for i, p in live.items())
+
+
+def test_faults_are_retried(erp, warehouse):
+    erp.faults.rate_limit(3, retry_after=0)
+    erp.faults.random(p_429=0.1, p_5xx=0.15, p_drop=0.05, seed=9)
+    counts = warehouse("erp").run(source(erp, page_size=20))
+    erp.faults.clear()
+    assert counts["partners"] == len(erp.snapshot("res.partner"))
+
+
+@pytest.mark.parametrize("transport", ["jsonrpc", "json2"])
+def test_bad_key_is_a_clear_redacted_error(erp, warehouse, all_logs, transport):
+    bad = "odoo_WRONG_CANARY_7777"
+    with pytest.raises(PipelineStepFailed) as info:
+        warehouse("erp").run(source(erp, transport, key=bad).with_resources("partners"))
+    err = source_error(info.value)
+    assert (err.source, err.stream) == ("erp", "partners")
+    assert ("authentication failed" in str(err)) if transport == "jsonrpc" else (
+        "Unauthorized" in str(err)
+    )
+    assert bad not in exception_text(info.value)
+    assert bad not in all_logs.text
+
+
+def test_odoo_exception_name_in_error(erp, warehouse):
+    src = source(erp)
+    erp.simulator.db = "other"  # every call now fails inside Odoo
+    with pytest.raises(PipelineStepFailed) as info:
+        warehouse("erp").run(src.with_resources("blacklist"))
+    assert "psycopg2.OperationalError" in str(source_error(info.value))

@@ -1,0 +1,42 @@
+"""The shared HTTP policy: redaction, https-only off loopback, Retry-After parsing."""
+
+from __future__ import annotations
+
+import time
+from email.utils import formatdate
+
+import pytest
+
+from connectors.errors import SourceError
+from connectors.http import check_base_url, parse_retry_after, redact
+
+
+def test_redact_masks_every_secret():
+    text = "token abcd1234 in url ?key=abcd1234 and xyz98765"
+    assert redact(text, ["abcd1234", "xyz98765", None]) == "token *** in url ?key=*** and ***"
+    assert redact(None, ["x"]) == ""
+
+
+def test_source_error_names_source_stream_and_redacts():
+    err = SourceError("shop", "orders", "bad secret s3cr3t!", "POST /x?t=s3cr3t!", ["s3cr3t!"])
+    assert "shop" in str(err) and "orders" in str(err) and "POST /x" in str(err)
+    assert "s3cr3t!" not in str(err)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8000/3.0", "https://x.example/2/"])
+def test_base_url_allowed(url):
+    assert check_base_url(url) == url.rstrip("/")
+
+
+@pytest.mark.parametrize("url", ["http://api.x.com/2", "ftp://127.0.0.1/"])
+def test_plain_http_refused_off_loopback(url):
+    with pytest.raises(ValueError):
+        check_base_url(url)
+
+
+def test_retry_after_forms():
+    assert parse_retry_after("2") == 2.0
+    assert parse_retry_after("2.0") == 2.0
+    assert parse_retry_after(None) is None
+    in_ten = parse_retry_after(formatdate(time.time() + 10, usegmt=True))
+    assert in_ten is not None and 8 <= in_ten <= 11
