@@ -39,6 +39,14 @@ def _dev(args: argparse.Namespace) -> int:
     return run_dev(people=args.people, seed=args.seed, warehouse=Path(args.warehouse))
 
 
+def _graph(args: argparse.Namespace) -> int:
+    from cdpkit.graph import mermaid
+    from orchestration.definitions import defs
+
+    print(mermaid(defs))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cdpkit", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="show library logs")
@@ -70,15 +78,19 @@ def build_parser() -> argparse.ArgumentParser:
     world_args(dev)
     dev.add_argument("--warehouse", default="warehouse/cdp.duckdb")
     dev.set_defaults(func=_dev)
+
+    graph = sub.add_parser("graph", help="print the asset graph as a Mermaid flowchart")
+    graph.set_defaults(func=_graph)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    level = logging.INFO if args.verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Libraries (Dagster, GX) give their own loggers lower levels; the handler decides.
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(level)
     return int(args.func(args) or 0)
 
 

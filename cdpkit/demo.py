@@ -58,7 +58,9 @@ def run_demo(options: DemoOptions) -> int:
         from cdpkit.runner import run_pipeline
         from orchestration.definitions import build_defs
 
-        run_id, success = run_pipeline(build_defs())
+        log_path = Path(os.environ["CDP_STATE_DIR"]) / "logs" / "demo-run.log"
+        run_id, success = run_pipeline(build_defs(), log_path=log_path)
+        print(f"    full log: {log_path}")
         print("4/4 summary")
         return render_summary(
             warehouse=warehouse, run_id=run_id, success=success, world=world,

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from dagster import DagsterEventType, DagsterInstance
 
@@ -29,6 +30,8 @@ class RunWatcher:
     run_id: str
     started: float = field(default_factory=time.monotonic)
     interval: float = 0.25
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    checks_passed: int = 0
     _cursor: str | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -53,12 +56,27 @@ class RunWatcher:
             self.run_id, cursor=self._cursor, of_type=_SHOWN
         )
         for record in connection.records:
-            line = describe(record.event_log_entry)
+            entry = record.event_log_entry
+            if _is_passed_check(entry):
+                self.checks_passed += 1
+                continue
+            line = describe(entry)
+            if line and entry.dagster_event.event_type == DagsterEventType.STEP_SUCCESS \
+                    and self.checks_passed:
+                line += f" ({self.checks_passed} checks passed)"
+                self.checks_passed = 0
             if line:
                 elapsed = time.monotonic() - self.started
-                sys.stdout.write(f"  [{elapsed:6.1f}s] {line}\n")
-                sys.stdout.flush()
+                self.out.write(f"  [{elapsed:6.1f}s] {line}\n")
+                self.out.flush()
         self._cursor = connection.cursor
+
+
+def _is_passed_check(record) -> bool:
+    """Passed checks are counted, not listed: dbt alone runs dozens per step."""
+    event = record.dagster_event
+    return (event is not None and event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+            and event.event_specific_data.passed)
 
 
 def describe(record) -> str | None:

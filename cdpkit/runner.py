@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import TextIO
+
 from dagster import DagsterInstance, Definitions
 
 from cdpkit.progress import RunWatcher
@@ -11,15 +18,51 @@ from cdpkit.progress import RunWatcher
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
-def run_pipeline(defs: Definitions, instance: DagsterInstance | None = None) -> tuple[str, bool]:
-    """Execute every asset and check once; return (run id, success)."""
+def run_pipeline(
+    defs: Definitions, instance: DagsterInstance | None = None, log_path: Path | None = None
+) -> tuple[str, bool]:
+    """Execute every asset and check once; return (run id, success).
+
+    With `log_path`, everything the libraries print (dbt's console, dlt and
+    connector warnings) goes to that file and only the progress lines reach
+    the terminal.
+    """
     from dagster._core.utils import make_new_run_id
 
     job = defs.resolve_job_def("cdp_pipeline")
     instance = instance or DagsterInstance.get()
     run_id = make_new_run_id()
-    with RunWatcher(instance, run_id):
+    capture = output_to_file(log_path) if log_path else nullcontext(sys.stdout)
+    with capture as terminal, RunWatcher(instance, run_id, out=terminal):
         result = job.execute_in_process(
             instance=instance, run_id=run_id, raise_on_error=False, run_config=QUIET_CONSOLE
         )
     return run_id, result.success
+
+
+@contextmanager
+def output_to_file(path: Path) -> Iterator[TextIO]:
+    """Point this process's stdout and stderr (file descriptors 1, 2) at `path`.
+
+    dbt, dlt and Dagster write to the descriptors directly or through their own
+    handlers, so redirecting `sys.stdout` alone would not catch them. Yields a
+    stream that still reaches the terminal.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    terminal = os.fdopen(os.dup(saved[0]), "w", buffering=1)
+    with path.open("w") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield terminal
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+            terminal.close()

@@ -7,6 +7,7 @@ and a failing source never blocks the others.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from connectors.email import email_source
 from connectors.erp import erp_source
 from connectors.shop import shop_source
 from connectors.social import social_source
+
+# Customer data platforms should not phone home: dlt's anonymous telemetry is
+# off unless the operator turns it back on (RUNTIME__DLTHUB_TELEMETRY=true).
+os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
 SOURCES: dict[str, Callable[..., DltSource]] = {
     "shop": shop_source,

@@ -48,6 +48,7 @@ CUSTOMER_COLUMNS = columns(
         "sms_marketing_consent__consent_updated_at",
     ),
 )
+CUSTOMER_OBJECTS = ("defaultAddress", "emailMarketingConsent", "smsMarketingConsent", "amountSpent")
 ORDER_COLUMNS = columns(
     text=(
         "id", "name", "email", "phone", "display_financial_status",
@@ -162,7 +163,7 @@ class ShopClient:
         """Scale the page size so the query's cost fits under Shopify's ceiling."""
         old = variables["first"]
         variables["first"] = max(1, int(old * MAX_QUERY_COST * 0.95 // cost))
-        logger.warning(
+        logger.info(
             "shop %s: query cost %s exceeds %s; page size %s -> %s",
             stream, cost, MAX_QUERY_COST, old, variables["first"],
         )
@@ -170,6 +171,19 @@ class ShopClient:
 
 def _unwrap(connection: dict[str, Any] | None) -> list[dict[str, Any]]:
     return [edge["node"] for edge in (connection or {}).get("edges") or []]
+
+
+def _drop_null_objects(page: list[dict[str, Any]], fields: tuple[str, ...]) -> list[dict]:
+    """Remove absent nested objects so dlt does not declare an empty column for them.
+
+    Their leaf columns (`default_address__city`, ...) are declared by hints and
+    stay NULL; a bare `default_address` column would never receive data.
+    """
+    for node in page:
+        for field in fields:
+            if field in node and node[field] is None:
+                del node[field]
+    return page
 
 
 def _search(cursor: str | None) -> str | None:
@@ -190,7 +204,8 @@ def customers_resource(client: ShopClient, page_size: int, start_date: str | Non
         ),
     ) -> Iterator[list[dict[str, Any]]]:
         variables = {"first": page_size, "query": _search(updated_at.start_value)}
-        yield from client.pages("customers", queries.CUSTOMERS, variables, "customers")
+        for page in client.pages("customers", queries.CUSTOMERS, variables, "customers"):
+            yield _drop_null_objects(page, CUSTOMER_OBJECTS)
 
     return customers
 
@@ -218,7 +233,7 @@ def orders_resource(
         for page in client.pages("orders", queries.ORDERS, variables, "orders"):
             for order in page:
                 order["lineItems"] = _line_items(client, order, line_items_page_size)
-            yield page
+            yield _drop_null_objects(page, ("customer",))
 
     return orders
 

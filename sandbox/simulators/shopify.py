@@ -130,7 +130,7 @@ class ShopifySimulator(Simulator):
         counts: dict[str, int] = {}
         result = execute(self.schema, document, variable_values=variables,
                          operation_name=operation, context_value=counts)
-        actual = min(cost.total(counts), requested)
+        actual = min(cost.actual(result.data), requested)
         self.bucket.refund(requested - actual)
         out: dict[str, Any] = {}
         if result.errors:

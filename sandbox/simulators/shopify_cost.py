@@ -47,6 +47,60 @@ class QueryCost:
         assert root is not None
         return self._selection(root, self.operation.selection_set, actual_counts)
 
+    def actual(self, data: dict[str, Any] | None) -> int:
+        """The cost of what was really returned: each returned node and object counts.
+
+        Shopify refunds requested minus actual, so a page of orders with two
+        line items each costs far less than `lineItems(first: 5)` promised.
+        """
+        if self.operation is None or data is None:
+            return 0
+        root = self.schema.query_type
+        assert root is not None
+        return self._returned(root, self.operation.selection_set, data)
+
+    def _returned(self, parent: GraphQLObjectType, sel_set: SelectionSetNode | None,
+                  data: Any) -> int:
+        if not isinstance(data, dict):
+            return 0
+        total = 0
+        for node in self._fields(sel_set):
+            fdef = parent.fields.get(node.name.value)
+            if fdef is None:
+                continue
+            ftype = get_named_type(fdef.type)
+            if is_leaf_type(ftype) or not isinstance(ftype, GraphQLObjectType):
+                continue
+            value = data.get(node.alias.value if node.alias else node.name.value)
+            if value is None:
+                continue
+            if ftype.name.endswith("Connection"):
+                total += 2 + self._returned_nodes(ftype, node.selection_set, value)
+            elif isinstance(value, list):
+                total += sum(1 + self._returned(ftype, node.selection_set, v) for v in value)
+            else:
+                total += 1 + self._returned(ftype, node.selection_set, value)
+        return total
+
+    def _returned_nodes(self, conn: GraphQLObjectType, sel_set: SelectionSetNode | None,
+                        value: dict[str, Any]) -> int:
+        """One point per node returned plus what each node's own selection returned."""
+        for node in self._fields(sel_set):
+            name = node.name.value
+            if name == "nodes":
+                node_type = get_named_type(conn.fields["nodes"].type)
+                return sum(1 + self._returned(node_type, node.selection_set, v)  # type: ignore[arg-type]
+                           for v in value.get(node.alias.value if node.alias else name) or [])
+            if name == "edges":
+                edge_type = get_named_type(conn.fields["edges"].type)
+                for inner in self._fields(node.selection_set):
+                    if inner.name.value == "node":
+                        node_type = get_named_type(edge_type.fields["node"].type)  # type: ignore[union-attr]
+                        edges = value.get(node.alias.value if node.alias else name) or []
+                        return sum(1 + self._returned(node_type, inner.selection_set,  # type: ignore[arg-type]
+                                                      e.get("node")) for e in edges)
+        return 0
+
     def _fields(self, sel_set: SelectionSetNode | None) -> list[FieldNode]:
         out: list[FieldNode] = []
         for sel in sel_set.selections if sel_set else ():
