@@ -19,7 +19,7 @@ EXAMPLE_QUERY = (
 
 
 def render_summary(*, warehouse: Path, run_id: str, success: bool, world: Path,
-                   seconds: float) -> int:
+                   seconds: float, instance=None) -> int:
     """Print what the run did; return the process exit code."""
     from dagster import DagsterInstance
 
@@ -29,7 +29,7 @@ def render_summary(*, warehouse: Path, run_id: str, success: bool, world: Path,
         console.print("[red]the run failed before anything reached the warehouse[/red]")
         return 1
     try:
-        summary = summarise(warehouse, DagsterInstance.get(), run_id)
+        summary = summarise(warehouse, instance or DagsterInstance.get(), run_id)
     except duckdb.CatalogException as error:
         console.print(f"[red]run incomplete: {error}[/red]")
         return 1

@@ -65,6 +65,7 @@ def pipeline(tmp_path_factory):
         yield {
             "success": success, "warehouse": warehouse, "world": world, "served": served,
             "served_activity": served_activity, "checks": checks,
+            "instance": instance, "run_id": run_id,
         }
 
 
@@ -130,3 +131,20 @@ def test_deterministic_matches_are_precise_against_ground_truth(pipeline, con, c
     assert scores.records == len(crosswalk)
     assert scores.predicted_pairs > 0
     assert scores.precision > 0.95
+
+
+def test_the_demo_summary_reports_what_the_warehouse_holds(pipeline, con, capsys):
+    from cdpkit.render import render_summary
+
+    code = render_summary(warehouse=pipeline["warehouse"], run_id=pipeline["run_id"],
+                          success=pipeline["success"], world=pipeline["world"], seconds=1.0,
+                          instance=pipeline["instance"])
+    text = capsys.readouterr().out
+    golden = con.execute("select count(*) from marts.dim_customers").fetchone()[0]
+    customers = con.execute("select count(*) from raw_shop.customers").fetchone()[0]
+    assert code == 0
+    assert f"golden customers:            {golden:,}" in text
+    assert f"{customers:,}" in text
+    assert "checks passed:" in text and "failed: 0" in text
+    assert "match quality vs sandbox ground truth: precision" in text
+    assert "_staging" not in text

@@ -1,0 +1,96 @@
+"""`make bench`: world generation at scale and the whole pipeline, step by step.
+
+    python -m benchmarks [--world-people 100000] [--pipeline-people 5000 20000]
+
+Results are printed as a table and written to `.cdpkit/bench/results.json`.
+Timings on a shared machine are noisy: compare ratios within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from dagster import DagsterEventType, DagsterInstance
+
+from cdpkit.demo import prepare_local_state
+from cdpkit.runner import run_pipeline
+from cdpkit.sandbox_env import running_simulators
+from sandbox.world import generate_world
+
+
+def bench_world(people: int, out: Path) -> dict:
+    started = time.perf_counter()
+    manifest = generate_world(out, people=people, seed=1)
+    seconds = time.perf_counter() - started
+    size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+    records = sum(manifest["counts"].values())
+    return {"bench": "world", "people": people, "seconds": round(seconds, 1),
+            "people_per_second": round(people / seconds), "records": records,
+            "megabytes": round(size / 1e6)}
+
+
+def bench_pipeline(people: int, root: Path) -> dict:
+    world = root / f"world-{people}"
+    generate_world(world, people=people, seed=2)
+    os.environ["CDP_STATE_DIR"] = str(root / f"state-{people}")
+    os.environ["DAGSTER_HOME"] = str(root / f"dagster-{people}")
+    prepare_local_state(root / f"cdp-{people}.duckdb", fresh=True)
+    from orchestration.definitions import build_defs
+
+    instance = DagsterInstance.ephemeral()
+    with running_simulators(world):
+        started = time.perf_counter()
+        run_id, success = run_pipeline(build_defs(), instance, log_path=root / f"{people}.log")
+        seconds = time.perf_counter() - started
+    return {"bench": "pipeline", "people": people, "success": success,
+            "seconds": round(seconds, 1), "steps": step_seconds(instance, run_id)}
+
+
+def step_seconds(instance: DagsterInstance, run_id: str) -> dict[str, float]:
+    """Wall time of each step, from its start and success events."""
+    starts: dict[str, float] = {}
+    out: dict[str, float] = {}
+    kinds = {DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS}
+    for record in instance.get_records_for_run(run_id, of_type=kinds).records:
+        entry = record.event_log_entry
+        step = entry.step_key
+        if entry.dagster_event.event_type == DagsterEventType.STEP_START:
+            starts[step] = entry.timestamp
+        elif step in starts:
+            out[step] = round(entry.timestamp - starts[step], 1)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--world-people", type=int, default=100_000)
+    parser.add_argument("--pipeline-people", type=int, nargs="*", default=[5000, 20000])
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="cdpkit-bench-"))
+    results = []
+    try:
+        print(f"world generation, {args.world_people:,} people ...", flush=True)
+        results.append(bench_world(args.world_people, root / "world-scale"))
+        shutil.rmtree(root / "world-scale")
+        print(json.dumps(results[-1]), flush=True)
+        for people in args.pipeline_people:
+            print(f"whole pipeline, {people:,} people ...", flush=True)
+            results.append(bench_pipeline(people, root))
+            print(json.dumps(results[-1]), flush=True)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    out = Path(".cdpkit/bench/results.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(f"results: {out}")
+    return 0 if all(r.get("success", True) for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
