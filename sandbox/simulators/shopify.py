@@ -127,9 +127,8 @@ class ShopifySimulator(Simulator):
             return {"errors": [{"message": "Throttled",
                                 "extensions": {"code": "THROTTLED", "documentation": DOCS}}],
                     "extensions": self._cost(requested, None)}
-        counts: dict[str, int] = {}
         result = execute(self.schema, document, variable_values=variables,
-                         operation_name=operation, context_value=counts)
+                         operation_name=operation)
         actual = min(cost.actual(result.data), requested)
         self.bucket.refund(requested - actual)
         out: dict[str, Any] = {}
@@ -188,9 +187,8 @@ def _page_args(args: dict) -> tuple[int, bool]:
     return size, first is not None
 
 
-def paginate(sim: ShopifySimulator, spec: Collection, args: dict, counts: dict, key: str) -> dict:
+def paginate(sim: ShopifySimulator, spec: Collection, args: dict) -> dict:
     """A connection over a collection with keyset cursors on (sort column, id)."""
-    counts[key] = 0
     size, forward = _page_args(args)
     col = SORT_COLUMNS.get(args.get("sortKey") or "ID", "num")
     reverse = bool(args.get("reverse"))
@@ -219,7 +217,6 @@ def paginate(sim: ShopifySimulator, spec: Collection, args: dict, counts: dict, 
     edges = [{"cursor": encode_cursor(extract(d), numeric_id(d["id"])), "node": d} for d in docs]
     has_next = more if forward else bool(args.get("before"))
     has_prev = bool(args.get("after")) if forward else more
-    counts[key] = len(docs)
     return {
         "edges": edges,
         "nodes": docs,
@@ -237,8 +234,7 @@ def _attach_resolvers(sim: ShopifySimulator) -> None:
 
     def connection(spec: Collection):
         def resolve(_root: Any, info: Any, **args: Any) -> dict:
-            key = info.field_nodes[0].alias.value if info.field_nodes[0].alias else info.field_name
-            return paginate(sim, spec, args, info.context, key)
+            return paginate(sim, spec, args)
         return resolve
 
     fields["customers"].resolve = connection(CUSTOMERS)

@@ -39,13 +39,13 @@ class QueryCost:
         ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
         self.operation = ops[0] if ops else None
 
-    def total(self, actual_counts: dict[str, int] | None = None) -> int:
-        """Requested cost, or the actual cost when top-level node counts are given."""
+    def total(self) -> int:
+        """The requested cost: every connection counted at its full page size."""
         if self.operation is None:
             return 0
         root = self.schema.query_type
         assert root is not None
-        return self._selection(root, self.operation.selection_set, actual_counts)
+        return self._selection(root, self.operation.selection_set)
 
     def actual(self, data: dict[str, Any] | None) -> int:
         """The cost of what was really returned: each returned node and object counts.
@@ -118,12 +118,7 @@ class QueryCost:
                 return value_from_ast_untyped(arg.value, self.variables)
         return None
 
-    def _selection(
-        self,
-        parent: GraphQLObjectType,
-        sel_set: SelectionSetNode | None,
-        actual_counts: dict[str, int] | None = None,
-    ) -> int:
+    def _selection(self, parent: GraphQLObjectType, sel_set: SelectionSetNode | None) -> int:
         total = 0
         for node in self._fields(sel_set):
             fdef = parent.fields.get(node.name.value)
@@ -132,10 +127,7 @@ class QueryCost:
             ftype = get_named_type(fdef.type)
             if is_leaf_type(ftype) or not isinstance(ftype, GraphQLObjectType):
                 continue
-            key = node.alias.value if node.alias else node.name.value
             size = self._arg(node, "first") or self._arg(node, "last") or 0
-            if actual_counts is not None and key in actual_counts:
-                size = actual_counts[key]
             if ftype.name.endswith("Connection"):
                 total += 2 + int(size) * self._node_cost(ftype, node.selection_set)
             elif "first" in fdef.args:  # plain list with a size, e.g. refunds(first:)

@@ -129,3 +129,19 @@ def test_backward_pagination_with_last_and_before(shop):
     assert page["nodes"][-1]["id"].endswith("/600")
     older = gql(shop, query, {"before": page["pageInfo"]["startCursor"]}).json()
     assert older["data"]["customers"]["nodes"][-1]["id"].endswith("/595")
+
+
+def test_actual_cost_counts_only_what_was_returned_and_is_refunded(shop):
+    """Shopify charges the requested cost up front and refunds requested minus actual."""
+    query = """{ orders(first: 2, sortKey: ID) { nodes { id customer { id }
+      lineItems(first: 50) { nodes { sku } } } } }"""
+    payload = gql(shop, query).json()
+    nodes = payload["data"]["orders"]["nodes"]
+    returned_items = sum(len(n["lineItems"]["nodes"]) for n in nodes)
+    returned_customers = sum(1 for n in nodes if n["customer"])
+    cost = payload["extensions"]["cost"]
+    assert cost["requestedQueryCost"] == 2 + 2 * (1 + 1 + 2 + 50)
+    expected = 2 + sum(1 + 2 for _ in nodes) + returned_items + returned_customers
+    assert cost["actualQueryCost"] == expected < cost["requestedQueryCost"]
+    status = cost["throttleStatus"]
+    assert status["maximumAvailable"] - status["currentlyAvailable"] <= cost["actualQueryCost"]
