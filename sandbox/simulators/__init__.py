@@ -53,5 +53,15 @@ def start_all(world_dir: Path, state_dir: Path | None = None,
     return handles
 
 
-__all__ = ["SimulatorHandle", "start_all", "start_email", "start_erp", "start_shop",
+def mutate_world(handles: dict[str, SimulatorHandle], new: int = 0, updated: int = 0,
+                 deleted: int = 0, seed: int = 0) -> dict[str, Any]:
+    """Change the world served by `handles` at once: new people appear in every
+    system they use, with one person id in the truth files."""
+    from sandbox.simulators.mutation import apply_world_changes
+
+    return apply_world_changes([h.simulator for h in handles.values()], new=new,
+                               updated=updated, deleted=deleted, seed=seed)
+
+
+__all__ = ["SimulatorHandle", "mutate_world", "start_all", "start_email", "start_erp", "start_shop",
            "start_social"]

@@ -93,6 +93,28 @@ def _sample_file(path: Path | None, k: int, rng: random.Random) -> list[dict]:
     return [json.loads(x) for x in chosen]
 
 
+class WorldStoreReader:
+    """A WorldReader over every simulator serving one world.
+
+    One change set for all sources keeps a new person the same person in
+    every system (and in the truth files), which per-source change sets
+    cannot: each would mint its own new people.
+    """
+
+    def __init__(self, sims: list[Simulator]) -> None:
+        self.readers = {sim.source: StoreReader(sim) for sim in sims}
+        self.fallback = next(iter(self.readers.values()))
+
+    def _reader(self, collection: str) -> StoreReader:
+        return self.readers.get(collection.partition("/")[0], self.fallback)
+
+    def sample_existing(self, collection: str, k: int, rng: random.Random) -> list[dict]:
+        return self._reader(collection).sample_existing(collection, k, rng)
+
+    def max_id(self, collection: str) -> int:
+        return self._reader(collection).max_id(collection)
+
+
 def apply_changes(
     sim: Simulator, new: int = 0, updated: int = 0, deleted: int = 0, seed: int = 0
 ) -> dict[str, Any]:
@@ -104,30 +126,67 @@ def apply_changes(
         changes = make_changes(
             StoreReader(sim), new=new, updated=updated, deleted=deleted, seed=seed, now=now
         )
-        summary: dict[str, Any] = {"now": now.isoformat().replace("+00:00", "Z")}
-        for key, part in changes.collections.items():
-            system, _, name = key.partition("/")
-            if system != sim.source or name not in sim.store.collections:
-                continue
-            for doc in [*part.new, *part.updated]:
-                sim.store.put(name, doc)
-            for rid in part.deleted:
-                sim.store.delete(name, str(rid))
-            summary[name] = {
-                "new": len(part.new), "updated": len(part.updated), "deleted": len(part.deleted)
-            }
-        _append_truth(sim, changes)
+        summary = {"now": _stamp(now), **_apply_part(sim, changes)}
+        rows = [r for r in changes.truth_records if r.get("system") == sim.source]
+        _append_truth(sim.world_dir, changes, rows)
         return summary
 
 
-def _append_truth(sim: Simulator, changes: Any) -> None:
-    """Append truth rows for this source's new records (and their people)."""
-    if sim.world_dir is None:
+def apply_world_changes(
+    sims: list[Simulator], new: int = 0, updated: int = 0, deleted: int = 0, seed: int = 0
+) -> dict[str, Any]:
+    """One change set across all `sims` (one world), each applying its own part."""
+    from sandbox.world.changes import make_changes
+
+    ordered = sorted(sims, key=lambda s: s.source)
+    for sim in ordered:
+        sim.mutation_lock.acquire()
+    try:
+        now = datetime.now(UTC).replace(microsecond=0)
+        changes = make_changes(
+            WorldStoreReader(ordered), new=new, updated=updated, deleted=deleted, seed=seed,
+            now=now,
+        )
+        summary: dict[str, Any] = {"now": _stamp(now)}
+        for sim in ordered:
+            summary[sim.source] = _apply_part(sim, changes)
+        served = {sim.source for sim in ordered}
+        rows = [r for r in changes.truth_records if r.get("system") in served]
+        _append_truth(ordered[0].world_dir, changes, rows)
+        return summary
+    finally:
+        for sim in reversed(ordered):
+            sim.mutation_lock.release()
+
+
+def _stamp(now: datetime) -> str:
+    return now.isoformat().replace("+00:00", "Z")
+
+
+def _apply_part(sim: Simulator, changes: Any) -> dict[str, Any]:
+    """Write this source's new, updated and deleted records into its store."""
+    summary: dict[str, Any] = {}
+    for key, part in changes.collections.items():
+        system, _, name = key.partition("/")
+        if system != sim.source or name not in sim.store.collections:
+            continue
+        for doc in [*part.new, *part.updated]:
+            sim.store.put(name, doc)
+        for rid in part.deleted:
+            sim.store.delete(name, str(rid))
+        summary[name] = {
+            "new": len(part.new), "updated": len(part.updated), "deleted": len(part.deleted)
+        }
+    return summary
+
+
+def _append_truth(world_dir: Path | None, changes: Any, rows: list[dict]) -> None:
+    """Append truth rows for the applied new records, and their people once each."""
+    if world_dir is None:
         return
-    rows = [r for r in changes.truth_records if r.get("system") == sim.source]
     people_ids = {r.get("person_id") for r in rows}
     people = [p for p in changes.truth_people if p.get("person_id") in people_ids]
-    truth = sim.world_dir / "truth"
+    truth = world_dir / "truth"
     with _TRUTH_LOCK:
         truth.mkdir(parents=True, exist_ok=True)
         for file, items in (("records.jsonl", rows), ("people.jsonl", people)):

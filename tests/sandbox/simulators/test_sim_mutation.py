@@ -126,3 +126,32 @@ def test_cli_prints_urls_and_stops_on_sigterm(generated):
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0
+
+
+def test_mutate_world_gives_a_new_person_one_id_in_every_system(generated):
+    from sandbox.simulators import mutate_world
+
+    truth = generated / "truth"
+    before_people = len((truth / "people.jsonl").read_text().splitlines())
+    before_records = len((truth / "records.jsonl").read_text().splitlines())
+    handles = start_all(generated)
+    try:
+        summary = mutate_world(handles, new=20, updated=5, seed=3)
+        served = {source: {str(r["id"]) for r in h.snapshot(coll)} for source, h, coll in (
+            ("shop", handles["shop"], "customers"), ("erp", handles["erp"], "res.partner"),
+            ("email", handles["email"], "members"), ("social", handles["social"], "users"))}
+    finally:
+        for handle in handles.values():
+            handle.stop()
+    people = [json.loads(x) for x in (truth / "people.jsonl").read_text().splitlines()]
+    records = [json.loads(x) for x in (truth / "records.jsonl").read_text().splitlines()]
+    new_people = people[before_people:]
+    new_records = records[before_records:]
+    assert len(new_people) == 20
+    assert len({p["person_id"] for p in people}) == len(people), "a person id was minted twice"
+    assert {r["person_id"] for r in new_records} == {p["person_id"] for p in new_people}
+    assert summary["shop"]["customers"]["new"] > 0
+    for row in new_records:
+        if row["system"] in served and row["collection"].split("/")[-1] in (
+                "customers", "res.partner", "members", "users"):
+            assert str(row["source_id"]) in served[row["system"]]
