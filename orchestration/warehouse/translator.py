@@ -1,0 +1,40 @@
+"""Asset keys and groups for dbt nodes that read like the warehouse layout.
+
+Models are keyed `<layer>/<model>` (`staging/stg_shop__customers`,
+`marts/dim_customers`) and grouped per layer; dbt sources are keyed
+`<source>/<table>`, exactly the keys of the dlt and identity assets that
+produce them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetKey
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
+
+
+def _layer(props: Mapping[str, Any]) -> str:
+    fqn = props.get("fqn") or []
+    return fqn[1] if len(fqn) > 2 else "models"
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    def __init__(self) -> None:
+        super().__init__(settings=DagsterDbtTranslatorSettings(
+            enable_asset_checks=True, enable_duplicate_source_asset_keys=True
+        ))
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            # dlt writes nested lists as child tables (`orders__line_items`) in the same
+            # run as their parent, so the parent stream's asset is their producer.
+            parent_table = dbt_resource_props["name"].split("__")[0]
+            return AssetKey([dbt_resource_props["source_name"], parent_table])
+        return AssetKey([_layer(dbt_resource_props), dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_group_name(dbt_resource_props)
+        return _layer(dbt_resource_props)
