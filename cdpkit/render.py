@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import duckdb
@@ -10,7 +11,8 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-console = Console(highlight=False)
+# Piped output (logs, CI, `| less`) gets room for whole values instead of 80 columns.
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 240)
 
 EXAMPLE_QUERY = (
     "select golden_id, first_name, last_name, source_systems, order_count, net_revenue, "
