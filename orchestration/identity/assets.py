@@ -23,6 +23,7 @@ from identity.resolve import resolve
 from orchestration.resources import WarehouseResource
 
 UNIFIED_RECORDS = AssetKey(["intermediate", "int_customer_records_unioned"])
+UNIFIED_TABLE = "intermediate.int_customer_records_unioned"
 CROSSWALK = AssetKey(["identity", "crosswalk"])
 GOLDEN_PROFILES = AssetKey(["identity", "golden_profiles"])
 MATCH_EDGES = AssetKey(["identity", "match_edges"])
@@ -46,7 +47,7 @@ def resolve_identities(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[MaterializeResult]:
     with warehouse.connect() as con:
-        records = load_records(con, relation="intermediate.int_customer_records_unioned")
+        records = load_records(con, relation=UNIFIED_TABLE)
         context.log.info("resolving %d source records", len(records))
         result = resolve(records)
         write_result(con, result)

@@ -3,10 +3,8 @@
 
 from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
 
-from orchestration.identity.assets import CROSSWALK, UNIFIED_RECORDS
+from orchestration.identity.assets import CROSSWALK, UNIFIED_TABLE
 from orchestration.resources import WarehouseResource
-
-UNIFIED_TABLE = "intermediate.int_customer_records_unioned"
 
 
 @asset_check(asset=CROSSWALK, blocking=True,
@@ -37,4 +35,3 @@ def crosswalk_is_complete_and_consistent(warehouse: WarehouseResource) -> AssetC
 
 
 identity_checks = [crosswalk_is_complete_and_consistent]
-__all__ = ["identity_checks", "UNIFIED_RECORDS"]
