@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from graphql import (
@@ -64,13 +65,7 @@ class QueryCost:
         if not isinstance(data, dict):
             return 0
         total = 0
-        for node in self._fields(sel_set):
-            fdef = parent.fields.get(node.name.value)
-            if fdef is None:
-                continue
-            ftype = get_named_type(fdef.type)
-            if is_leaf_type(ftype) or not isinstance(ftype, GraphQLObjectType):
-                continue
+        for node, _fdef, ftype in self._object_fields(parent, sel_set):
             value = data.get(node.alias.value if node.alias else node.name.value)
             if value is None:
                 continue
@@ -101,6 +96,18 @@ class QueryCost:
                                                       e.get("node")) for e in edges)
         return 0
 
+    def _object_fields(
+        self, parent: GraphQLObjectType, sel_set: SelectionSetNode | None
+    ) -> Iterator[tuple[FieldNode, Any, GraphQLObjectType]]:
+        """The selected fields that return objects: the only ones that cost points."""
+        for node in self._fields(sel_set):
+            fdef = parent.fields.get(node.name.value)
+            if fdef is None:
+                continue
+            ftype = get_named_type(fdef.type)
+            if isinstance(ftype, GraphQLObjectType) and not is_leaf_type(ftype):
+                yield node, fdef, ftype
+
     def _fields(self, sel_set: SelectionSetNode | None) -> list[FieldNode]:
         out: list[FieldNode] = []
         for sel in sel_set.selections if sel_set else ():
@@ -120,13 +127,7 @@ class QueryCost:
 
     def _selection(self, parent: GraphQLObjectType, sel_set: SelectionSetNode | None) -> int:
         total = 0
-        for node in self._fields(sel_set):
-            fdef = parent.fields.get(node.name.value)
-            if fdef is None:
-                continue
-            ftype = get_named_type(fdef.type)
-            if is_leaf_type(ftype) or not isinstance(ftype, GraphQLObjectType):
-                continue
+        for node, fdef, ftype in self._object_fields(parent, sel_set):
             size = self._arg(node, "first") or self._arg(node, "last") or 0
             if ftype.name.endswith("Connection"):
                 total += 2 + int(size) * self._node_cost(ftype, node.selection_set)
