@@ -35,6 +35,6 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return AssetKey([_layer(dbt_resource_props), dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        if dbt_resource_props["resource_type"] == "source":
-            return super().get_group_name(dbt_resource_props)
-        return _layer(dbt_resource_props)
+        # A model's `meta.dagster.group` wins (identity's input and the staging views
+        # over its output sit in the identity group), else the layer.
+        return super().get_group_name(dbt_resource_props) or _layer(dbt_resource_props)

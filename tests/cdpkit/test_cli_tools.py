@@ -58,7 +58,8 @@ def test_graph_shows_every_layer_in_order(capsys):
     assert main(["graph"]) == 0
     out = capsys.readouterr().out
     for edge in ("raw_shop --> staging", "raw_erp --> staging", "raw_email --> staging",
-                 "raw_social --> staging", "staging --> intermediate",
-                 "intermediate --> identity", "intermediate --> marts"):
+                 "raw_social --> staging", "staging --> identity",
+                 "identity --> intermediate", "intermediate --> marts"):
         assert edge in out
     assert "dim_customers" in out and "crosswalk" in out
+    assert "intermediate --> identity" not in out, "the group graph must not loop back"

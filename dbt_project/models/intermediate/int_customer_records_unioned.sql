@@ -2,6 +2,7 @@
     config(
         materialized='table',
         tags=['pre_identity'],
+        meta={'dagster': {'group': 'identity'}},
     )
 }}
 
