@@ -148,3 +148,17 @@ def test_the_demo_summary_reports_what_the_warehouse_holds(pipeline, con, capsys
     assert "checks passed:" in text and "failed: 0" in text
     assert "match quality vs sandbox ground truth: precision" in text
     assert "_staging" not in text
+
+
+def test_no_source_secret_reaches_the_warehouse_or_the_run_log(pipeline):
+    from cdpkit.sandbox_env import SANDBOX_CREDENTIALS
+
+    secrets = [SANDBOX_CREDENTIALS[k] for k in
+               ("SHOPIFY_ACCESS_TOKEN", "ODOO_API_KEY", "MAILCHIMP_API_KEY", "X_BEARER_TOKEN")]
+    warehouse = pipeline["warehouse"].read_bytes()
+    events = "\n".join(str(entry) for entry in
+                       pipeline["instance"].all_logs(pipeline["run_id"]))
+    assert events, "the run left no event log to inspect"
+    for secret in secrets:
+        assert secret.encode() not in warehouse
+        assert secret not in events

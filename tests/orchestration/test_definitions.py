@@ -1,0 +1,73 @@
+"""The code location's shape: keys, groups, checks and how resources get secrets."""
+
+from __future__ import annotations
+
+import pytest
+from dagster import AssetKey, EnvVar
+
+from orchestration.definitions import build_resources, defs
+
+STREAMS = {
+    "raw_shop": {"customers", "orders"},
+    "raw_erp": {"partners", "sale_orders", "invoices", "blacklist"},
+    "raw_email": {"members", "campaigns", "email_activity"},
+    "raw_social": {"users", "tweets", "dm_events"},
+}
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return defs.resolve_asset_graph()
+
+
+def test_one_asset_per_source_stream_grouped_by_source(graph):
+    for group, streams in STREAMS.items():
+        keys = {k.path[-1] for k in graph.get_all_asset_keys()
+                if k.path[0] == group and graph.get(k).is_materializable}
+        assert keys == streams
+        assert {graph.get(AssetKey([group, s])).group_name for s in streams} == {group}
+
+
+def test_dbt_models_sit_downstream_of_the_streams_they_read(graph):
+    customers = graph.get(AssetKey(["staging", "stg_shop__customers"]))
+    assert AssetKey(["raw_shop", "customers"]) in customers.parent_keys
+    lines = graph.get(AssetKey(["staging", "stg_shop__order_lines"]))
+    assert AssetKey(["raw_shop", "orders"]) in lines.parent_keys
+
+
+def test_identity_runs_between_the_two_dbt_stages(graph):
+    crosswalk = graph.get(AssetKey(["identity", "crosswalk"]))
+    assert AssetKey(["intermediate", "int_customer_records_unioned"]) in crosswalk.parent_keys
+    staged = graph.get(AssetKey(["staging", "stg_identity__crosswalk"]))
+    assert AssetKey(["identity", "crosswalk"]) in staged.parent_keys
+    dim = AssetKey(["marts", "dim_customers"])
+    assert dim in graph.get_all_asset_keys()
+    assert graph.get(dim).group_name == "marts"
+
+
+def test_quality_and_identity_checks_block_downstream_work(graph):
+    checks = {(c.asset_key.to_user_string(), c.name): c for c in graph.asset_check_keys}
+    assert ("marts/dim_customers", "gx_dim_customers_suite") in checks
+    assert ("identity/crosswalk", "crosswalk_is_complete_and_consistent") in checks
+    specs = {(s.asset_key.to_user_string(), s.name): s
+             for a in defs.asset_checks or [] for s in a.check_specs}
+    assert specs[("marts/dim_customers", "gx_dim_customers_suite")].blocking
+    assert specs[("identity/crosswalk", "crosswalk_is_complete_and_consistent")].blocking
+
+
+def test_dbt_tests_surface_as_asset_checks(graph):
+    on_dim = {c.name for c in graph.asset_check_keys
+              if c.asset_key == AssetKey(["marts", "dim_customers"])}
+    assert any(name.startswith("unique_dim_customers_golden_id") for name in on_dim)
+
+
+def test_every_secret_is_an_environment_variable_not_a_value():
+    resources = build_resources()
+    secrets = {
+        "shop_api": ["access_token"], "erp_api": ["api_key"],
+        "email_api": ["api_key"], "social_api": ["bearer_token"],
+    }
+    for key, fields in secrets.items():
+        for field in fields:
+            value = getattr(resources[key], field)
+            assert isinstance(value, EnvVar), f"{key}.{field} must come from the environment"
