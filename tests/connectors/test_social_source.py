@@ -23,6 +23,7 @@ def social(world):
 
 def source(handle, token=CANARY, **kw):
     kw.setdefault("page_size", 20)
+    kw.setdefault("followers_page_size", 20)
     return social_source(
         handle.base_url, token, retry_policy=FAST_RETRY, max_rate_limit_wait=5, **kw
     )
