@@ -93,8 +93,12 @@ def describe(record) -> str | None:
         return f"FAILED  {event.step_key}"
     if kind == DagsterEventType.ASSET_MATERIALIZATION:
         mat = event.event_specific_data.materialization
-        rows = mat.metadata.get("dagster/row_count") or mat.metadata.get("rows_loaded")
-        suffix = f" ({rows.value:,} rows)" if rows is not None else ""
+        suffix = ""
+        if (rows := mat.metadata.get("dagster/row_count")) is not None:
+            suffix = f" ({rows.value:,} rows)"
+        elif (received := mat.metadata.get("rows_loaded")) is not None:
+            # dlt counts rows received in this load, before merging on the primary key.
+            suffix = f" ({received.value:,} rows received)"
         return f"built   {mat.asset_key.to_user_string()}{suffix}"
     evaluation = event.event_specific_data
     verdict = "passed" if evaluation.passed else "FAILED"
