@@ -39,6 +39,26 @@ def _dev(args: argparse.Namespace) -> int:
     return run_dev(people=args.people, seed=args.seed, warehouse=Path(args.warehouse))
 
 
+def _sync(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from cdpkit.render import announce_sync, render_sync
+    from cdpkit.sync import SyncError, SyncRequest, run_sync
+    from connectors.settings import MissingSettings
+    from orchestration.settings import state_dir
+
+    since = datetime.fromisoformat(args.since).replace(tzinfo=UTC) if args.since else None
+    request = SyncRequest(
+        warehouse=Path(args.warehouse).resolve(), state_dir=state_dir(), source=args.source,
+        stream=args.stream, full_refresh=args.full_refresh, since=since,
+    )
+    try:
+        return render_sync(run_sync(request, on_start=announce_sync))
+    except (SyncError, MissingSettings) as error:
+        print(f"cdpkit sync: {error}", file=sys.stderr)
+        return 2
+
+
 def _graph(args: argparse.Namespace) -> int:
     from cdpkit.graph import mermaid
     from orchestration.definitions import defs
@@ -78,6 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
     world_args(dev)
     dev.add_argument("--warehouse", default="warehouse/cdp.duckdb")
     dev.set_defaults(func=_dev)
+
+    sync = sub.add_parser("sync", help="load sources into the warehouse with dlt, no Dagster")
+    sync.add_argument("source", nargs="?", help="shop, erp, email or social (default: all)")
+    sync.add_argument("stream", nargs="?", help="one stream of that source (default: all)")
+    sync.add_argument("--full-refresh", action="store_true",
+                      help="drop the streams' tables and cursors, then load everything")
+    sync.add_argument("--since", metavar="DATE",
+                      help="re-read records changed since DATE (UTC, ISO 8601) and merge them; "
+                           "the stored cursors stay as they are")
+    sync.add_argument("--warehouse", default="warehouse/cdp.duckdb")
+    sync.set_defaults(func=_sync)
 
     graph = sub.add_parser("graph", help="print the asset graph as a Mermaid flowchart")
     graph.set_defaults(func=_graph)

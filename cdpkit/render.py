@@ -92,3 +92,25 @@ def _cell(value: object) -> str:
     if isinstance(value, (dict, list)):
         return json.dumps(value, default=str)
     return str(value)
+
+
+def announce_sync(source: str) -> None:
+    console.print(f"  {source:<7} syncing ...")
+
+
+def render_sync(outcomes) -> int:
+    """Print each source as it finishes, then one table of streams, rows and cursors."""
+    table = Table(title="sync summary")
+    for column in ("source", "table", "rows", "next sync starts at"):
+        table.add_column(column, justify="right" if column == "rows" else "left")
+    total = 0
+    for outcome in outcomes:
+        rows = sum(outcome.rows.values())
+        total += rows
+        console.print(f"  {outcome.source:<7} done: {rows:,} rows in {outcome.seconds:.1f}s")
+        for name, count in sorted(outcome.rows.items()):
+            table.add_row(outcome.source, name, f"{count:,}",
+                          outcome.cursors.get(name, ""))
+    console.print(table)
+    console.print(f"{total:,} rows received; merged on primary keys")
+    return 0

@@ -134,7 +134,9 @@ class MailchimpClient:
                 yield list(page)
 
 
-def members_resource(client: MailchimpClient, list_id: str, start: str | None) -> DltResource:
+def members_resource(
+    client: MailchimpClient, list_id: str, start: str | None, end: str | None = None
+) -> DltResource:
     @dlt.resource(
         name="members",
         primary_key="id",
@@ -144,7 +146,7 @@ def members_resource(client: MailchimpClient, list_id: str, start: str | None) -
     )
     def members(
         last_changed: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008 - dlt idiom
-            "last_changed", initial_value=start
+            "last_changed", initial_value=start, end_value=end
         ),
     ) -> Iterator[list[dict[str, Any]]]:
         params: dict[str, Any] = {
@@ -193,18 +195,21 @@ def email_source(
     page_size: int = 1000,
     start_date: str | None = None,
     retry_policy: Any = None,
+    end_date: str | datetime | None = None,
 ) -> list[DltResource]:
     """Members of one audience, its campaigns and their per-recipient activity.
 
     `base_url=None` derives the data centre from the key. One connection is
-    used (Mailchimp allows 10 per key). `start_date` is ISO 8601.
+    used (Mailchimp allows 10 per key). `start_date` is ISO 8601; with
+    `end_date` too, members changed in [start, end) are re-read and merged
+    without touching the stored cursor (a backfill).
     """
     url = base_url or base_url_for_key(api_key)
     client = MailchimpClient(url, api_key, page_size, retry_policy)
-    start = start_date.isoformat() if isinstance(start_date, datetime) else start_date
+    start, end = (d.isoformat() if isinstance(d, datetime) else d for d in (start_date, end_date))
     campaigns = campaigns_resource(client)
     return [
-        members_resource(client, list_id, start),
+        members_resource(client, list_id, start, end),
         campaigns,
         activity_rows(client, campaigns),
     ]

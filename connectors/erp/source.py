@@ -39,6 +39,7 @@ def stream_resource(
     page_size: int,
     start_date: str | None,
     secrets: tuple[str, ...],
+    end_date: str | None = None,
 ) -> DltResource:
     @dlt.resource(
         name=stream.name,
@@ -48,7 +49,7 @@ def stream_resource(
     )
     def read(
         write_date: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008 - dlt idiom
-            "write_date", initial_value=start_date
+            "write_date", initial_value=start_date, end_value=end_date
         ),
     ) -> Iterator[list[dict[str, Any]]]:
         domain = [list(clause) for clause in stream.domain]
@@ -80,11 +81,14 @@ def erp_source(
     page_size: int = 500,
     start_date: str | None = None,
     retry_policy: Any = None,
+    end_date: str | datetime | None = None,
 ) -> list[DltResource]:
     """Odoo records over JSON-RPC (`transport="jsonrpc"`) or JSON-2 (`"json2"`).
 
     `start_date` ("YYYY-MM-DD HH:MM:SS" UTC or a datetime) bounds the first
-    load. `retry_policy` is a `connectors.http.RetryPolicy`.
+    load; with `end_date` too, records written in [start, end) are re-read and
+    merged without touching the stored cursor (a backfill).
+    `retry_policy` is a `connectors.http.RetryPolicy`.
     """
     secrets = (api_key,)
     session = make_session(policy=retry_policy, observers=[raise_jsonrpc_error], secrets=secrets)
@@ -95,5 +99,5 @@ def erp_source(
         rpc = Json2(client, db, api_key)
     else:
         raise ValueError(f"unknown Odoo transport {transport!r}: use 'jsonrpc' or 'json2'")
-    start = _odoo_ts(start_date)
-    return [stream_resource(rpc, s, page_size, start, secrets) for s in STREAMS]
+    start, end = _odoo_ts(start_date), _odoo_ts(end_date)
+    return [stream_resource(rpc, s, page_size, start, secrets, end) for s in STREAMS]

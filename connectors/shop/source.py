@@ -190,7 +190,9 @@ def _search(cursor: str | None) -> str | None:
     return f"updated_at:>='{cursor}'" if cursor else None
 
 
-def customers_resource(client: ShopClient, page_size: int, start_date: str | None) -> DltResource:
+def customers_resource(
+    client: ShopClient, page_size: int, start_date: str | None, end_date: str | None = None
+) -> DltResource:
     @dlt.resource(
         name="customers",
         primary_key="id",
@@ -200,7 +202,7 @@ def customers_resource(client: ShopClient, page_size: int, start_date: str | Non
     )
     def customers(
         updated_at: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008 - dlt idiom
-            "updatedAt", initial_value=start_date
+            "updatedAt", initial_value=start_date, end_value=end_date
         ),
     ) -> Iterator[list[dict[str, Any]]]:
         variables = {"first": page_size, "query": _search(updated_at.start_value)}
@@ -211,7 +213,11 @@ def customers_resource(client: ShopClient, page_size: int, start_date: str | Non
 
 
 def orders_resource(
-    client: ShopClient, page_size: int, line_items_page_size: int, start_date: str | None
+    client: ShopClient,
+    page_size: int,
+    line_items_page_size: int,
+    start_date: str | None,
+    end_date: str | None = None,
 ) -> DltResource:
     @dlt.resource(
         name="orders",
@@ -222,7 +228,7 @@ def orders_resource(
     )
     def orders(
         updated_at: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008 - dlt idiom
-            "updatedAt", initial_value=start_date
+            "updatedAt", initial_value=start_date, end_value=end_date
         ),
     ) -> Iterator[list[dict[str, Any]]]:
         variables = {
@@ -261,15 +267,18 @@ def shop_source(
     start_date: str | None = None,
     line_items_page_size: int = 5,
     retry_policy: Any = None,
+    end_date: str | datetime | None = None,
 ) -> list[DltResource]:
     """Customers and orders from a Shopify store (GraphQL Admin API).
 
     `start_date` (ISO 8601) bounds the first load; later loads resume from
-    dlt's stored `updatedAt` cursor. `retry_policy` is a `RetryPolicy`.
+    dlt's stored `updatedAt` cursor. With `end_date` as well, the range
+    [start, end) is re-read and merged without touching the stored cursor
+    (a backfill). `retry_policy` is a `RetryPolicy`.
     """
     client = ShopClient(base_url, access_token, api_version, retry_policy)
-    start = _iso(start_date)
+    start, end = _iso(start_date), _iso(end_date)
     return [
-        customers_resource(client, page_size, start),
-        orders_resource(client, page_size, line_items_page_size, start),
+        customers_resource(client, page_size, start, end),
+        orders_resource(client, page_size, line_items_page_size, start, end),
     ]

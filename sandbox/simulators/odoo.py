@@ -216,7 +216,10 @@ class OdooSimulator(Simulator):
                             f'connection failed: FATAL:  database "{db}" does not exist')
 
     def _infer_fields(self, model: str) -> dict[str, dict]:
-        merged: dict[str, Any] = {"id": 0, "write_date": "", "create_date": ""}
+        # A model's fields exist whether or not it holds records (a world may have
+        # no blacklist entry yet): start from the declared schema, refine by samples.
+        merged: dict[str, Any] = {"id": 0, "write_date": "", "create_date": "",
+                                  **DECLARED_FIELDS.get(model, {})}
         for doc in self.store.select(model, limit=500):
             for name, value in doc.items():
                 if merged.get(name) in (None, False, "") or name not in merged:
@@ -227,6 +230,28 @@ class OdooSimulator(Simulator):
     def _version() -> dict:
         return {"server_version": "19.0", "server_version_info": [19, 0, 0, "final", 0, ""],
                 "server_serie": "19.0", "protocol_version": 1}
+
+
+#: The fields every real Odoo database has on the served models, with a sample of
+#: each type (many2one as [id, name]); records may carry more.
+DECLARED_FIELDS: dict[str, dict[str, Any]] = {
+    "res.partner": {
+        "name": "", "is_company": True, "parent_id": [0, ""], "email": "", "phone": "",
+        "mobile": "", "street": "", "street2": "", "city": "", "zip": "",
+        "country_id": [0, ""], "country_code": "", "ref": "", "active": True,
+        "customer_rank": 0,
+    },
+    "sale.order": {
+        "name": "", "partner_id": [0, ""], "date_order": "", "amount_untaxed": 0.0,
+        "amount_total": 0.0, "currency_id": [0, ""], "state": "",
+    },
+    "account.move": {
+        "name": "", "move_type": "", "partner_id": [0, ""], "invoice_date": "",
+        "invoice_origin": "", "amount_untaxed": 0.0, "amount_total": 0.0,
+        "amount_residual": 0.0, "currency_id": [0, ""], "state": "", "payment_state": "",
+    },
+    "mail.blacklist": {"email": "", "active": True},
+}
 
 
 def _field_meta(name: str, value: Any) -> dict:

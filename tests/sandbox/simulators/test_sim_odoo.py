@@ -127,3 +127,21 @@ def test_json2_errors_use_http_status_and_error_object(erp):
     assert missing.status_code == 404 and "does not exist" in missing.json()["message"]
     bad = json2(erp, "res.partner", "search_read", {"domain": [["nope", "=", 1]]})
     assert bad.status_code == 500 and bad.json()["name"] == "builtins.ValueError"
+
+
+def test_an_empty_model_still_has_its_fields(tmp_path):
+    """Real Odoo knows mail.blacklist's fields before the first opt-out is recorded."""
+    from sandbox.simulators import start_erp
+
+    (tmp_path / "erp").mkdir()
+    (tmp_path / "erp" / "mail.blacklist.jsonl").write_text("")
+    handle = start_erp(tmp_path)
+    try:
+        body = kw(handle, "mail.blacklist", "search_read", [[["active", "in", [True, False]]]],
+                  {"fields": ["email", "active", "write_date"]})
+        assert body.get("result") == [], body
+        fields = kw(handle, "mail.blacklist", "fields_get", [], {})["result"]
+        assert fields["email"]["type"] == "char"
+        assert fields["active"]["type"] == "boolean"
+    finally:
+        handle.stop()
