@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from connectors.pipeline import SOURCES, make_pipeline
+from connectors.pipeline import SOURCES, cursor_positions, make_pipeline
 from connectors.settings import source_from_env
 
 #: Sources whose streams have a timestamp cursor, so `--since` can re-read a range.
@@ -90,13 +90,3 @@ def run_sync(
             rows={t: n for t, n in counts.items() if not t.startswith("_dlt")},
             cursors=cursor_positions(pipeline.state, name),
         )
-
-
-def cursor_positions(state: dict[str, Any], source: str) -> dict[str, Any]:
-    """Each stream's stored incremental cursor: where the next sync starts."""
-    resources = state.get("sources", {}).get(source, {}).get("resources", {})
-    out: dict[str, Any] = {}
-    for stream, resource_state in resources.items():
-        for cursor, inc in (resource_state.get("incremental") or {}).items():
-            out[stream] = f"{cursor} = {inc.get('last_value')}"
-    return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import dlt
 from dlt.extract.source import DltSource
@@ -43,3 +44,13 @@ def make_pipeline(
         dataset_name=f"raw_{source_name}",
         pipelines_dir=str(pipelines_dir),
     )
+
+
+def cursor_positions(state: dict[str, Any], source_name: str) -> dict[str, str]:
+    """Each stream's stored incremental cursor (`field = value`): where the next sync starts."""
+    resources = state.get("sources", {}).get(source_name, {}).get("resources", {})
+    out: dict[str, str] = {}
+    for stream, resource_state in resources.items():
+        for cursor, incremental in (resource_state.get("incremental") or {}).items():
+            out[stream] = f"{cursor} = {incremental.get('last_value')}"
+    return out

@@ -7,6 +7,7 @@ the source's resource, which holds the credentials.
 """
 
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +15,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
-from connectors.pipeline import SOURCES, make_pipeline
+from connectors.pipeline import SOURCES, cursor_positions, make_pipeline
 from orchestration.resources import (
     EmailResource,
     ErpResource,
@@ -70,7 +71,15 @@ def _run(
     api: Any,
 ) -> Iterator[Any]:
     pipeline = make_pipeline(source_name, warehouse.path, state_dir() / "dlt")
-    yield from dlt.run(context=context, dlt_source=api.source(), dlt_pipeline=pipeline)
+    started = time.perf_counter()
+    events = dlt.run(context=context, dlt_source=api.source(), dlt_pipeline=pipeline)
+    for event in events.fetch_row_count():
+        cursors = cursor_positions(pipeline.state, source_name)
+        yield event._replace(metadata={
+            **event.metadata,
+            "cursor": cursors.get(event.asset_key.path[-1], "none: re-read in full each sync"),
+            "source_sync_seconds": round(time.perf_counter() - started, 2),
+        })
 
 
 @dlt_assets(**_asset_args("shop"))

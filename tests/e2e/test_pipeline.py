@@ -162,3 +162,18 @@ def test_no_source_secret_reaches_the_warehouse_or_the_run_log(pipeline):
     for secret in secrets:
         assert secret.encode() not in warehouse
         assert secret not in events
+
+
+def test_source_assets_report_rows_cursor_and_duration(pipeline, con):
+    from dagster import AssetKey
+
+    instance = pipeline["instance"]
+    event = instance.get_latest_materialization_event(AssetKey(["raw_shop", "customers"]))
+    metadata = event.asset_materialization.metadata
+    rows = con.execute("select count(*) from raw_shop.customers").fetchone()[0]
+    assert metadata["dagster/row_count"].value == rows
+    assert metadata["cursor"].value.startswith("updatedAt = ")
+    assert metadata["source_sync_seconds"].value > 0
+    campaigns = instance.get_latest_materialization_event(
+        AssetKey(["raw_email", "campaigns"])).asset_materialization.metadata
+    assert campaigns["cursor"].value.startswith("none")
