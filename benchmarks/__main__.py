@@ -1,6 +1,7 @@
-"""`make bench`: world generation at scale and the whole pipeline, step by step.
+"""`make bench`: world generation at scale, connectors, and the whole pipeline.
 
-    python -m benchmarks [--world-people 100000] [--pipeline-people 5000 20000]
+    python -m benchmarks [--world-people 100000] [--connector-people 20000]
+                         [--pipeline-people 5000 20000]
 
 Results are printed as a table and written to `.cdpkit/bench/results.json`.
 Timings on a shared machine are noisy: compare ratios within one run.
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance
 
+from benchmarks.connectors import bench_connectors
 from cdpkit.demo import prepare_local_state
 from cdpkit.runner import run_pipeline
 from cdpkit.sandbox_env import running_simulators
@@ -71,6 +73,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--world-people", type=int, default=100_000)
     parser.add_argument("--pipeline-people", type=int, nargs="*", default=[5000, 20000])
+    parser.add_argument("--connector-people", type=int, nargs="*", default=[20000])
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="cdpkit-bench-"))
     results = []
@@ -79,6 +82,11 @@ def main() -> int:
         results.append(bench_world(args.world_people, root / "world-scale"))
         shutil.rmtree(root / "world-scale")
         print(json.dumps(results[-1]), flush=True)
+        for people in args.connector_people:
+            print(f"connectors, full then incremental after 1% changes, {people:,} people ...",
+                  flush=True)
+            results.append(bench_connectors(people, root))
+            print(json.dumps(results[-1]), flush=True)
         for people in args.pipeline_people:
             print(f"whole pipeline, {people:,} people ...", flush=True)
             results.append(bench_pipeline(people, root))
