@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import dlt
 from dlt.sources import DltResource
 from dlt.sources.helpers.rest_client import RESTClient
 
+from connectors.deletions import deletions_resource
 from connectors.erp.streams import STREAMS, Stream
 from connectors.erp.transport import Json2, JsonRpc, raise_jsonrpc_error
 from connectors.errors import source_errors
@@ -71,6 +73,22 @@ def stream_resource(
     return read
 
 
+def live_ids(
+    transport: JsonRpc | Json2, stream: Stream, page_size: int, secrets: tuple[str, ...]
+) -> Iterator[list[int]]:
+    """Every id the stream's domain matches now (archived included): an id-only read."""
+    domain = [list(clause) for clause in stream.domain]
+    with source_errors(SOURCE, stream.name, secrets):
+        path, body, paginator = transport.search_read(
+            stream.model, domain, ["id"], "id asc", page_size
+        )
+        for page in transport.client.paginate(
+            path, method="POST", json=body, paginator=paginator,
+            data_selector=transport.data_selector,
+        ):
+            yield [record["id"] for record in page]
+
+
 @dlt.source(schema=dlt.Schema(SOURCE, normalizers={"names": "direct"}))
 def erp_source(
     base_url: str = dlt.config.value,
@@ -100,4 +118,8 @@ def erp_source(
     else:
         raise ValueError(f"unknown Odoo transport {transport!r}: use 'jsonrpc' or 'json2'")
     start, end = _odoo_ts(start_date), _odoo_ts(end_date)
-    return [stream_resource(rpc, s, page_size, start, secrets, end) for s in STREAMS]
+    listers = {s.name: partial(live_ids, rpc, s, page_size, secrets) for s in STREAMS}
+    return [
+        *(stream_resource(rpc, s, page_size, start, secrets, end) for s in STREAMS),
+        deletions_resource(listers),
+    ]

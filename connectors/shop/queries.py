@@ -57,3 +57,12 @@ query OrderLineItems($id: ID!, $first: Int!, $after: String) {{
   }}
 }}
 """
+
+IDS = """
+query Ids($first: Int!, $after: String) {{
+  {connection}(first: $first, after: $after, sortKey: ID) {{
+    pageInfo {{ hasNextPage endCursor }}
+    edges {{ node {{ id }} }}
+  }}
+}}
+"""

@@ -21,6 +21,7 @@ from dlt.sources.helpers.rest_client.auth import APIKeyAuth
 from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
 from requests import Response
 
+from connectors.deletions import deletions_resource
 from connectors.errors import ApiError, source_errors
 from connectors.hints import columns, nested
 from connectors.http import RetryPolicy, check_base_url, make_session
@@ -281,4 +282,15 @@ def shop_source(
     return [
         customers_resource(client, page_size, start, end),
         orders_resource(client, page_size, line_items_page_size, start, end),
+        deletions_resource({
+            "customers": lambda: _ids(client, "customers"),
+            "orders": lambda: _ids(client, "orders"),
+        }),
     ]
+
+
+def _ids(client: ShopClient, connection: str) -> Iterator[list[str]]:
+    """Every live id of a connection, 250 a page (an id-only page costs about 250 points)."""
+    query = queries.IDS.format(connection=connection)
+    for page in client.pages(connection, query, {"first": 250}, connection):
+        yield [node["id"] for node in page]

@@ -39,7 +39,8 @@ class Warehouse:
         """Load and return rows per data table in this run."""
         self.pipeline.run(source)
         counts = self.pipeline.last_trace.last_normalize_info.row_counts
-        return {k: v for k, v in counts.items() if not k.startswith("_dlt")}
+        # tables that received rows; the deletions table always materialises, often empty
+        return {k: v for k, v in counts.items() if not k.startswith("_dlt") and v}
 
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.path), read_only=True) as con:

@@ -8,8 +8,8 @@ from dagster import AssetKey, EnvVar
 from orchestration.definitions import build_resources, defs
 
 STREAMS = {
-    "raw_shop": {"customers", "orders"},
-    "raw_erp": {"partners", "sale_orders", "invoices", "blacklist"},
+    "raw_shop": {"customers", "orders", "deletions"},
+    "raw_erp": {"partners", "sale_orders", "invoices", "blacklist", "deletions"},
     "raw_email": {"members", "campaigns", "email_activity"},
     "raw_social": {"users", "tweets", "dm_events"},
 }
