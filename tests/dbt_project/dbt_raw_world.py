@@ -80,7 +80,17 @@ insert into raw_shop.orders values
      'gid://shopify/Customer/1002', {LOAD}, 'o3'),
     ('gid://shopify/Order/5004', '#1004', 'guest@example.com', null,
      '2025-03-06T10:00:00Z', '2025-03-06T10:00:00Z', '2025-03-06T10:00:00Z', null,
-     'PAID', 'FULFILLED', 'EUR', '10.00', 'EUR', null, {LOAD}, 'o4');
+     'PAID', 'FULFILLED', 'EUR', '10.00', 'EUR', null, {LOAD}, 'o4'),
+    ('gid://shopify/Order/5005', '#1005', 'anna.schmidt@example.com', null,
+     '2025-02-01T10:00:00Z', '2025-02-01T10:00:00Z', '2025-02-01T10:00:00Z', null,
+     'PAID', 'FULFILLED', 'EUR', '999.00', 'EUR',
+     'gid://shopify/Customer/1001', {LOAD}, 'o5');
+
+create table raw_shop.deletions (
+    stream varchar, id varchar, detected_at timestamptz, _dlt_load_id varchar, _dlt_id varchar
+);
+insert into raw_shop.deletions values
+    ('orders', 'gid://shopify/Order/5005', '2025-02-02T00:00:00Z', {LOAD}, 'd1');
 
 create table raw_shop.orders__line_items (
     id varchar, sku varchar, name varchar, quantity bigint,

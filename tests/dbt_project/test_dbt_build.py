@@ -104,7 +104,7 @@ def test_unified_records_have_exactly_the_contract_columns(warehouse):
 def test_revenue_counts_valid_orders_and_subtracts_refunds(customers):
     anna = customers["gc-anna"]
     # shop #1001 (100.00, refund 20.00) + ERP S00500 (200.50); cancelled shop order,
-    # cancelled and draft ERP orders left out.
+    # cancelled and draft ERP orders, and #1005 (deleted in Shopify since) left out.
     assert anna["order_count"] == 2
     assert anna["gross_revenue"] == Decimal("300.50")
     assert anna["refunded_amount"] == Decimal("20.00")

@@ -22,6 +22,20 @@ erp_partners as (
 
 ),
 
+shop_deleted_customers as (
+
+    select source_id from {{ ref('stg_shop__deletions') }}
+    where stream = 'customers'
+
+),
+
+erp_deleted_partners as (
+
+    select source_id from {{ ref('stg_erp__deletions') }}
+    where stream = 'partners'
+
+),
+
 email_members as (
 
     select * from {{ ref('stg_email__members') }}
@@ -53,10 +67,12 @@ shop_records as (
         country_code,
         cast(null as {{ dbt.type_string() }}) as free_text,
         cast(null as {{ dbt.type_string() }}) as cross_ref,
-        is_active,
+        shop_customers.is_active and shop_deleted_customers.source_id is null as is_active,
         updated_at as source_updated_at
 
     from shop_customers
+    left join shop_deleted_customers
+        on shop_customers.customer_id = shop_deleted_customers.source_id
 
 ),
 
@@ -77,10 +93,13 @@ erp_records as (
         country_code,
         cast(null as {{ dbt.type_string() }}) as free_text,
         partner_ref as cross_ref,
-        is_active,
+        erp_partners.is_active and erp_deleted_partners.source_id is null as is_active,
         updated_at as source_updated_at
 
     from erp_partners
+    left join erp_deleted_partners
+        on cast(erp_partners.partner_id as {{ dbt.type_string() }})
+            = erp_deleted_partners.source_id
     where not is_company
 
 ),

@@ -1,7 +1,8 @@
 {#-
     One row per order from the shop and the ERP, with the golden customer it belongs to.
     `is_revenue_order`: a shop order that is not cancelled, an ERP sale order in state
-    sale or done. Refunds only exist in the shop. Amounts are taken as EUR (no FX).
+    sale or done, and in both cases not deleted in the source since. Refunds only exist
+    in the shop. Amounts are taken as EUR (no FX).
 -#}
 
 with
@@ -21,6 +22,20 @@ shop_refunds as (
 erp_sale_orders as (
 
     select * from {{ ref('stg_erp__sale_orders') }}
+
+),
+
+shop_deletions as (
+
+    select * from {{ ref('stg_shop__deletions') }}
+    where stream = 'orders'
+
+),
+
+erp_deletions as (
+
+    select * from {{ ref('stg_erp__deletions') }}
+    where stream = 'sale_orders'
 
 ),
 
@@ -50,7 +65,7 @@ shop_order_rows as (
         shop_orders.customer_id as source_customer_id,
         coalesce(shop_orders.processed_at, shop_orders.created_at) as ordered_at,
         case when shop_orders.is_cancelled then 'cancelled' else 'open' end as order_status,
-        not shop_orders.is_cancelled as is_revenue_order,
+        not shop_orders.is_cancelled and shop_deletions.source_id is null as is_revenue_order,
         coalesce(shop_orders.total_currency_code, shop_orders.currency_code) as currency_code,
         coalesce(shop_orders.total_amount, 0) as gross_amount,
         coalesce(refunds_per_order.refunded_amount, 0) as refunded_amount
@@ -58,6 +73,8 @@ shop_order_rows as (
     from shop_orders
     left join refunds_per_order
         on shop_orders.order_dlt_id = refunds_per_order.order_dlt_id
+    left join shop_deletions
+        on shop_orders.order_id = shop_deletions.source_id
 
 ),
 
@@ -70,12 +87,15 @@ erp_order_rows as (
         cast(partner_id as {{ dbt.type_string() }}) as source_customer_id,
         ordered_at,
         state as order_status,
-        is_confirmed as is_revenue_order,
+        erp_sale_orders.is_confirmed and erp_deletions.source_id is null as is_revenue_order,
         currency_code,
         coalesce(amount_total, 0) as gross_amount,
         cast(0 as numeric(18, 2)) as refunded_amount
 
     from erp_sale_orders
+    left join erp_deletions
+        on cast(erp_sale_orders.sale_order_id as {{ dbt.type_string() }})
+            = erp_deletions.source_id
 
 ),
 
