@@ -115,3 +115,29 @@ def test_bad_key_is_a_clear_redacted_error(email, warehouse, all_logs):
     assert "401" in str(err) and "API Key Invalid" in str(err)
     assert bad not in exception_text(info.value)
     assert bad not in all_logs.text
+
+
+def test_activity_is_incremental_per_campaign(email, warehouse):
+    """A second sync reads no recipients again and asks activity only `since` the first."""
+    wh = warehouse("email")
+    wh.run(source(email))
+    before = len(email.request_log)
+    sent = next(c for c in email.snapshot("campaigns") if c.get("send_time"))
+    member = email.snapshot("members")[0]
+    late_open = {"campaign_id": sent["id"], "email_id": member["id"],
+                 "email_address": member["email_address"], "action": "open",
+                 "timestamp": datetime.now().astimezone().isoformat(timespec="seconds"),
+                 "ip": "192.0.2.7"}
+    email.simulator.store.put("activity", late_open)
+
+    counts = wh.run(source(email))
+    second = email.request_log[before:]
+    paths = [r["path"] for r in second]
+    assert not any("/sent-to" in p for p in paths), "recipients are read once per campaign"
+    activity = [p for p in paths if "/email-activity" in p]
+    assert activity and all("since=" in p for p in activity)
+    assert counts.get("email_activity", 0) < 50, "only new events (and the overlap) come back"
+    opens = wh.query(
+        "select count(*) from raw_email.email_activity where campaign_id = "
+        f"'{sent['id']}' and email_id = '{member['id']}' and ip = '192.0.2.7'")
+    assert opens == [(1,)]
