@@ -63,3 +63,14 @@ def test_unlinked_partners_are_recorded_and_archived_ones_are_not(world, warehou
         assert not (newly_archived & deleted), "archiving is an update, not a deletion"
     finally:
         handle.stop()
+
+
+def test_deletion_detection_can_be_switched_off(world):
+    handle = start_shop(world)
+    try:
+        on = shop_source(handle.base_url, "shpat_sandbox")
+        off = shop_source(handle.base_url, "shpat_sandbox", detect_deletions=False)
+        assert "deletions" in on.resources
+        assert "deletions" not in off.resources
+    finally:
+        handle.stop()
