@@ -37,10 +37,16 @@ class ShopResource(ConfigurableResource):
     shop_url: str
     access_token: str
     api_version: str = "2025-07"
+    detect_deletions: bool = Field(
+        default=True, description="List every id each sync to find deleted records."
+    )
 
     def source(self) -> dlt.sources.DltSource:
         return shop_source(
-            base_url=self.shop_url, access_token=self.access_token, api_version=self.api_version
+            base_url=self.shop_url,
+            access_token=self.access_token,
+            api_version=self.api_version,
+            detect_deletions=self.detect_deletions,
         )
 
 
