@@ -37,12 +37,11 @@ SIMULATOR_OPTIONS = {"shop": {"restore_rate": 2000.0, "bucket_size": 40000.0}}
 
 def simulator_env(base_urls: Mapping[str, str]) -> dict[str, str]:
     """Environment variables pointing every source at its simulator."""
+    from connectors.settings import variable
+
     return {
         **SANDBOX_CREDENTIALS,
-        "SHOPIFY_SHOP_URL": base_urls["shop"],
-        "ODOO_URL": base_urls["erp"],
-        "MAILCHIMP_BASE_URL": base_urls["email"],
-        "X_API_BASE_URL": base_urls["social"],
+        **{variable(source, "base_url"): url for source, url in base_urls.items()},
     }
 
 

@@ -21,29 +21,28 @@ class EnvArg:
     argument: str
     variable: str
     required: bool = True
-    secret: bool = False
 
 
 SOURCE_ENV: dict[str, tuple[EnvArg, ...]] = {
     "shop": (
         EnvArg("base_url", "SHOPIFY_SHOP_URL"),
-        EnvArg("access_token", "SHOPIFY_ACCESS_TOKEN", secret=True),
+        EnvArg("access_token", "SHOPIFY_ACCESS_TOKEN"),
         EnvArg("api_version", "SHOPIFY_API_VERSION", required=False),
     ),
     "erp": (
         EnvArg("base_url", "ODOO_URL"),
         EnvArg("db", "ODOO_DB"),
         EnvArg("login", "ODOO_LOGIN"),
-        EnvArg("api_key", "ODOO_API_KEY", secret=True),
+        EnvArg("api_key", "ODOO_API_KEY"),
         EnvArg("transport", "ODOO_TRANSPORT", required=False),
     ),
     "email": (
-        EnvArg("api_key", "MAILCHIMP_API_KEY", secret=True),
+        EnvArg("api_key", "MAILCHIMP_API_KEY"),
         EnvArg("list_id", "MAILCHIMP_LIST_ID"),
         EnvArg("base_url", "MAILCHIMP_BASE_URL", required=False),
     ),
     "social": (
-        EnvArg("bearer_token", "X_BEARER_TOKEN", secret=True),
+        EnvArg("bearer_token", "X_BEARER_TOKEN"),
         EnvArg("brand_user_id", "X_BRAND_USER_ID"),
         EnvArg("base_url", "X_API_BASE_URL", required=False),
     ),
@@ -62,6 +61,16 @@ def source_kwargs(source: str, env: Mapping[str, str] | None = None) -> dict[str
         raise MissingSettings(f"source {source!r} needs environment variables: "
                               + ", ".join(missing))
     return {a.argument: env[a.variable] for a in SOURCE_ENV[source] if env.get(a.variable)}
+
+
+def variable(source: str, argument: str) -> str:
+    """The environment variable that sets `argument` of `source` (for Dagster's `EnvVar`)."""
+    return next(a.variable for a in SOURCE_ENV[source] if a.argument == argument)
+
+
+def optional_setting(source: str, argument: str, default: str | None = None) -> str | None:
+    """An optional argument's value from the environment, else `default`."""
+    return os.environ.get(variable(source, argument)) or default
 
 
 def source_from_env(source: str, env: Mapping[str, str] | None = None,

@@ -7,12 +7,11 @@ Credentials come from environment variables through resources (see README).
 
 from __future__ import annotations
 
-import os
-
 from dagster import AssetSelection, Definitions, EnvVar, define_asset_job, in_process_executor
 from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
+from connectors.settings import optional_setting, variable
 from orchestration.identity.assets import identity_assets
 from orchestration.identity.checks import identity_checks
 from orchestration.quality.checks import quality_checks
@@ -46,25 +45,27 @@ def build_resources() -> dict[str, object]:
         "dlt": DagsterDltResource(),
         "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir)),
         "shop_api": ShopResource(
-            shop_url=EnvVar("SHOPIFY_SHOP_URL"), access_token=EnvVar("SHOPIFY_ACCESS_TOKEN")
+            shop_url=EnvVar(variable("shop", "base_url")),
+            access_token=EnvVar(variable("shop", "access_token")),
+            api_version=optional_setting("shop", "api_version", "2025-07"),
         ),
         "erp_api": ErpResource(
-            url=EnvVar("ODOO_URL"),
-            database=EnvVar("ODOO_DB"),
-            login=EnvVar("ODOO_LOGIN"),
-            api_key=EnvVar("ODOO_API_KEY"),
-            transport=os.environ.get("ODOO_TRANSPORT", "jsonrpc"),
+            url=EnvVar(variable("erp", "base_url")),
+            database=EnvVar(variable("erp", "db")),
+            login=EnvVar(variable("erp", "login")),
+            api_key=EnvVar(variable("erp", "api_key")),
+            transport=optional_setting("erp", "transport", "jsonrpc"),
         ),
         "email_api": EmailResource(
-            api_key=EnvVar("MAILCHIMP_API_KEY"),
-            list_id=EnvVar("MAILCHIMP_LIST_ID"),
+            api_key=EnvVar(variable("email", "api_key")),
+            list_id=EnvVar(variable("email", "list_id")),
             # Optional: derived from the key's data centre when unset.
-            base_url=os.environ.get("MAILCHIMP_BASE_URL"),
+            base_url=optional_setting("email", "base_url"),
         ),
         "social_api": SocialResource(
-            bearer_token=EnvVar("X_BEARER_TOKEN"),
-            brand_user_id=EnvVar("X_BRAND_USER_ID"),
-            base_url=os.environ.get("X_API_BASE_URL", "https://api.x.com/2"),
+            bearer_token=EnvVar(variable("social", "bearer_token")),
+            brand_user_id=EnvVar(variable("social", "brand_user_id")),
+            base_url=optional_setting("social", "base_url", "https://api.x.com/2"),
         ),
     }
 

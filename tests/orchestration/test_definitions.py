@@ -71,3 +71,14 @@ def test_every_secret_is_an_environment_variable_not_a_value():
         for field in fields:
             value = getattr(resources[key], field)
             assert isinstance(value, EnvVar), f"{key}.{field} must come from the environment"
+
+
+def test_resources_read_the_variables_the_cli_reads():
+    from connectors.settings import SOURCE_ENV
+
+    resources = build_resources()
+    for source, args in SOURCE_ENV.items():
+        resource = resources[f"{source}_api"]
+        used = {getattr(resource, field).env_var_name for field in type(resource).model_fields
+                if isinstance(getattr(resource, field), EnvVar)}
+        assert {a.variable for a in args if a.required} == used, source
