@@ -17,6 +17,7 @@ from dlt.extract.source import DltSource
 
 from connectors.email import email_source
 from connectors.erp import erp_source
+from connectors.files import files_source
 from connectors.shop import shop_source
 from connectors.social import social_source
 
@@ -29,6 +30,7 @@ SOURCES: dict[str, Callable[..., DltSource]] = {
     "erp": erp_source,
     "email": email_source,
     "social": social_source,
+    "files": files_source,
 }
 
 

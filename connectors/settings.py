@@ -46,6 +46,11 @@ SOURCE_ENV: dict[str, tuple[EnvArg, ...]] = {
         EnvArg("brand_user_id", "X_BRAND_USER_ID"),
         EnvArg("base_url", "X_API_BASE_URL", required=False),
     ),
+    # Both optional: the folder defaults to `drops`, the kinds to the built-in ones.
+    "files": (
+        EnvArg("drop_dir", "CDP_DROP_DIR", required=False),
+        EnvArg("kinds_file", "CDP_FILE_KINDS", required=False),
+    ),
 }
 
 
