@@ -3,7 +3,8 @@
 Members are read incrementally on `last_changed`. Mailchimp's
 `since_last_changed` is *exclusive* and has one-second precision, so the
 request asks from one second before the stored cursor and dlt's incremental
-drops the rows it already holds (merge on `id` catches the rest). Archived
+drops the rows it already holds unchanged (connectors/boundary.py; merge on
+`id` takes the rest). Archived
 members are not listed by default, so a second read with `status=archived`
 makes an archive show up as a change instead of the member staying "live".
 """
@@ -22,6 +23,7 @@ from dlt.sources.helpers.rest_client.auth import HttpBasicAuth
 from dlt.sources.helpers.rest_client.paginators import OffsetPaginator
 from requests import Response
 
+from connectors.boundary import whole_row
 from connectors.email.activity import activity_rows
 from connectors.errors import source_errors
 from connectors.hints import columns, nested
@@ -146,7 +148,7 @@ def members_resource(
     )
     def members(
         last_changed: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008 - dlt idiom
-            "last_changed", initial_value=start, end_value=end
+            "last_changed", initial_value=start, end_value=end, primary_key=whole_row
         ),
     ) -> Iterator[list[dict[str, Any]]]:
         params: dict[str, Any] = {

@@ -2,7 +2,8 @@
 
 `write_date` has one-second precision and ties are common, so each stream
 reads `write_date >= last cursor` (inclusive), ordered `write_date asc, id asc`,
-and merges on `id`; dlt's incremental drops the boundary rows it already saw.
+and merges on `id`; dlt's incremental drops only the boundary rows it already
+saw unchanged (connectors/boundary.py).
 Deletions (`unlink`) leave no trace in Odoo: find them by comparing id sets.
 The schema uses dlt's `direct` naming so `partner_id__name` keeps its double
 underscore (snake_case would collapse it); Odoo names are snake_case already.
@@ -19,6 +20,7 @@ import dlt
 from dlt.sources import DltResource
 from dlt.sources.helpers.rest_client import RESTClient
 
+from connectors.boundary import whole_row
 from connectors.deletions import deletions_resource
 from connectors.erp.streams import STREAMS, Stream
 from connectors.erp.transport import Json2, JsonRpc, raise_jsonrpc_error
@@ -51,7 +53,7 @@ def stream_resource(
     )
     def read(
         write_date: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008 - dlt idiom
-            "write_date", initial_value=start_date, end_value=end_date
+            "write_date", initial_value=start_date, end_value=end_date, primary_key=whole_row
         ),
     ) -> Iterator[list[dict[str, Any]]]:
         domain = [list(clause) for clause in stream.domain]

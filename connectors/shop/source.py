@@ -4,7 +4,8 @@ The REST Admin API is legacy, so this reads GraphQL connections. The cursor
 travels in the POST body (`variables.after`), which dlt's
 JSONResponseCursorPaginator handles with `cursor_body_path`; the incremental
 boundary is inclusive (`updated_at:>=`) because many records share a second,
-and dlt's incremental de-duplicates the boundary rows by primary key.
+and dlt's incremental skips only boundary rows it saw unchanged (see
+connectors/boundary.py); merge on `id` absorbs the rest.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dlt.sources.helpers.rest_client.auth import APIKeyAuth
 from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
 from requests import Response
 
+from connectors.boundary import whole_row
 from connectors.deletions import deletions_resource
 from connectors.errors import ApiError, source_errors
 from connectors.hints import columns, nested
@@ -203,7 +205,7 @@ def customers_resource(
     )
     def customers(
         updated_at: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008 - dlt idiom
-            "updatedAt", initial_value=start_date, end_value=end_date
+            "updatedAt", initial_value=start_date, end_value=end_date, primary_key=whole_row
         ),
     ) -> Iterator[list[dict[str, Any]]]:
         variables = {"first": page_size, "query": _search(updated_at.start_value)}
@@ -229,7 +231,7 @@ def orders_resource(
     )
     def orders(
         updated_at: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008 - dlt idiom
-            "updatedAt", initial_value=start_date, end_value=end_date
+            "updatedAt", initial_value=start_date, end_value=end_date, primary_key=whole_row
         ),
     ) -> Iterator[list[dict[str, Any]]]:
         variables = {
