@@ -104,6 +104,7 @@ def render_sync(outcomes) -> int:
     for column in ("source", "table", "rows", "next sync starts at"):
         table.add_column(column, justify="right" if column == "rows" else "left")
     total = 0
+    drifted = []
     for outcome in outcomes:
         rows = sum(outcome.rows.values())
         total += rows
@@ -111,6 +112,12 @@ def render_sync(outcomes) -> int:
         for name, count in sorted(outcome.rows.items()):
             table.add_row(outcome.source, name, f"{count:,}",
                           outcome.cursors.get(name, ""))
+        if outcome.drift:
+            drifted.append(outcome.drift)
     console.print(table)
     console.print(f"{total:,} rows received; merged on primary keys")
+    for report in drifted:
+        console.print(f"[yellow]schema drift in {report.source}:[/yellow]")
+        for change in report.changes:
+            console.print(f"  {change.describe()}", markup=False)
     return 0

@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from connectors import drift
+from connectors.drift import DriftReport
 from connectors.pipeline import SOURCES, cursor_positions, make_pipeline
 from connectors.settings import source_from_env
 
@@ -36,6 +38,8 @@ class SyncOutcome:
     seconds: float
     rows: dict[str, int] = field(default_factory=dict)
     cursors: dict[str, Any] = field(default_factory=dict)
+    #: new columns and changed types this load brought (schema drift), never values
+    drift: DriftReport | None = None
 
 
 class SyncError(ValueError):
@@ -82,6 +86,7 @@ def run_sync(
             source = source.with_resources(request.stream)
         pipeline = make_pipeline(name, request.warehouse, request.state_dir / "dlt")
         started = time.perf_counter()
+        before = drift.snapshot(pipeline)
         pipeline.run(source, refresh="drop_resources" if request.full_refresh else None)
         counts = pipeline.last_trace.last_normalize_info.row_counts
         yield SyncOutcome(
@@ -89,4 +94,5 @@ def run_sync(
             seconds=time.perf_counter() - started,
             rows={t: n for t, n in counts.items() if not t.startswith("_dlt")},
             cursors=cursor_positions(pipeline.state, name),
+            drift=drift.detect(pipeline, before, name),
         )

@@ -4,9 +4,11 @@ Members are read incrementally on `last_changed`. Mailchimp's
 `since_last_changed` is *exclusive* and has one-second precision, so the
 request asks from one second before the stored cursor and dlt's incremental
 drops the rows it already holds unchanged (connectors/boundary.py; merge on
-`id` takes the rest). Archived
-members are not listed by default, so a second read with `status=archived`
-makes an archive show up as a change instead of the member staying "live".
+`id` takes the rest). Archived members are not listed by default, so a second
+read with `status=archived` makes an archive show up as a change instead of the
+member staying "live". Merge fields are read whole: they are the audience's
+own schema, so a field the owner adds lands as a new column (schema drift,
+reported by connectors/drift.py) instead of being filtered out.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ _THROTTLE_WORDS = re.compile(r"throttl|too many|rate.?limit", re.IGNORECASE)
 
 MEMBER_FIELDS = (
     "id,email_address,unique_email_id,contact_id,full_name,status,email_type,list_id,"
-    "timestamp_signup,timestamp_opt,last_changed,language,vip,merge_fields.FNAME,"
-    "merge_fields.LNAME,merge_fields.PHONE,merge_fields.ADDRESS,location.country_code,tags"
+    "timestamp_signup,timestamp_opt,last_changed,language,vip,merge_fields,"
+    "location.country_code,tags"
 )
 MEMBER_COLUMNS = columns(
     text=(
@@ -94,9 +96,13 @@ def _blank_to_none(row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]
 
 
 def _member_row(member: dict[str, Any]) -> dict[str, Any]:
-    """Blank timestamps to NULL; an empty ADDRESS merge field ("") is dropped, not text."""
+    """Blank timestamps to NULL; an empty ADDRESS merge field ("") is dropped, not text.
+
+    Only the empty one: an audience whose ADDRESS is a text field sends the
+    address as a string, which lands (and is reported) as its own column.
+    """
     merge = member.get("merge_fields") or {}
-    if not isinstance(merge.get("ADDRESS", {}), dict):
+    if merge.get("ADDRESS") == "":
         merge.pop("ADDRESS")
     return _blank_to_none(member, ("timestamp_signup", "timestamp_opt"))
 

@@ -11,10 +11,11 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, MetadataValue
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
+from connectors import drift
 from connectors.pipeline import SOURCES, cursor_positions, make_pipeline
 from orchestration.resources import (
     EmailResource,
@@ -72,14 +73,26 @@ def _run(
 ) -> Iterator[Any]:
     pipeline = make_pipeline(source_name, warehouse.path, state_dir() / "dlt")
     started = time.perf_counter()
+    before = drift.snapshot(pipeline)
     events = dlt.run(context=context, dlt_source=api.source(), dlt_pipeline=pipeline)
+    report = None
     for event in events.fetch_row_count():
+        if report is None:  # the load is done once the first materialisation comes out
+            report = drift.detect(pipeline, before, source_name)
         cursors = cursor_positions(pipeline.state, source_name)
+        stream = event.asset_key.path[-1]
         yield event._replace(metadata={
             **event.metadata,
-            "cursor": cursors.get(event.asset_key.path[-1], "none: re-read in full each sync"),
+            "cursor": cursors.get(stream, "none: re-read in full each sync"),
             "source_sync_seconds": round(time.perf_counter() - started, 2),
+            "schema_drift": MetadataValue.md(_drift_of(report, stream)),
         })
+
+
+def _drift_of(report: drift.DriftReport, stream: str) -> str:
+    """The drift in one stream's table and its nested tables (`none` when nothing changed)."""
+    mine = [c for c in report.changes if c.table == stream or c.table.startswith(f"{stream}__")]
+    return drift.DriftReport(report.source, mine).markdown()
 
 
 @dlt_assets(**_asset_args("shop"))

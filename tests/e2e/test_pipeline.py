@@ -174,6 +174,7 @@ def test_source_assets_report_rows_cursor_and_duration(pipeline, con):
     assert metadata["dagster/row_count"].value == rows
     assert metadata["cursor"].value.startswith("updatedAt = ")
     assert metadata["source_sync_seconds"].value > 0
+    assert metadata["schema_drift"].value == "none", "a first load is the baseline"
     campaigns = instance.get_latest_materialization_event(
         AssetKey(["raw_email", "campaigns"])).asset_materialization.metadata
     assert campaigns["cursor"].value.startswith("none")
