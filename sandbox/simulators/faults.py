@@ -41,8 +41,15 @@ class FaultPlan:
             self._slow = 0
             self._delay = 0.0
             self._drops = 0
+            self._after = 0
             self._p = {"429": 0.0, "5xx": 0.0, "drop": 0.0}
             self._rng = random.Random(0)
+
+    def after(self, n_requests: int) -> FaultPlan:
+        """The next n requests are served normally; configured faults start after them."""
+        with self._lock:
+            self._after = n_requests
+        return self
 
     def rate_limit(self, n_requests: int, retry_after: float | None = None) -> FaultPlan:
         """The next n requests get the API's own throttle response."""
@@ -81,6 +88,8 @@ class FaultPlan:
         """Apply a JSON spec, as sent to ``POST /_sim/faults``."""
         if spec.get("clear"):
             self.clear()
+        if "after" in spec:
+            self.after(int(spec["after"]))
         if "rate_limit" in spec:
             self.rate_limit(**_kw(spec["rate_limit"], "n_requests"))
         if "server_errors" in spec:
@@ -96,6 +105,9 @@ class FaultPlan:
         """Faults for the request being served now (a delay can precede a failure)."""
         out: list[Fault] = []
         with self._lock:
+            if self._after > 0:
+                self._after -= 1
+                return out
             if self._slow > 0:
                 self._slow -= 1
                 out.append(Fault("slow", delay=self._delay))
