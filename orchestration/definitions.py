@@ -1,7 +1,8 @@
 """The single entry point: every asset, check, resource and job of cdpkit.
 
-Read top to bottom, this is the whole graph: four sources loaded by dlt, dbt
-staging, identity resolution, dbt marts, and the checks guarding them.
+Read top to bottom, this is the whole graph: four sources and a folder of file
+drops loaded by dlt (a sensor watches the folder), dbt staging, identity
+resolution, dbt marts, and the checks guarding them.
 Credentials come from environment variables through resources (see README).
 """
 
@@ -22,8 +23,14 @@ from orchestration.resources import (
     SocialResource,
     WarehouseResource,
 )
-from orchestration.settings import warehouse_path
+from orchestration.settings import drop_dir, warehouse_path
 from orchestration.sources.assets import source_assets
+from orchestration.sources.file_drops import (
+    FileDropsResource,
+    file_drop_assets,
+    file_drops_sensor,
+    load_file_drops,
+)
 from orchestration.warehouse.assets import warehouse_assets
 from orchestration.warehouse.project import dbt_project
 
@@ -67,15 +74,19 @@ def build_resources() -> dict[str, object]:
             brand_user_id=EnvVar(variable("social", "brand_user_id")),
             base_url=optional_setting("social", "base_url", "https://api.x.com/2"),
         ),
+        "file_drops": FileDropsResource(
+            drop_dir=str(drop_dir()), kinds_file=optional_setting("files", "kinds_file"),
+        ),
     }
 
 
 def build_defs() -> Definitions:
     """The code location; rebuilt by callers that change the environment (CLI, tests)."""
     return Definitions(
-        assets=[*source_assets, *warehouse_assets, *identity_assets],
+        assets=[*source_assets, *file_drop_assets, *warehouse_assets, *identity_assets],
         asset_checks=[*identity_checks, *quality_checks],
-        jobs=[cdp_pipeline],
+        jobs=[cdp_pipeline, load_file_drops],
+        sensors=[file_drops_sensor],
         resources=build_resources(),
         # One DuckDB file has one writer at a time: steps run one after another.
         executor=in_process_executor,

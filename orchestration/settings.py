@@ -36,6 +36,15 @@ def state_dir() -> Path:
     return Path(os.environ.get("CDP_STATE_DIR", ".cdpkit")).expanduser().resolve()
 
 
+def drop_dir() -> Path:
+    """The file-drops folder (env `CDP_DROP_DIR`, default `drops`); it may not exist yet."""
+    from connectors.files import DEFAULT_DROP_DIR
+    from connectors.settings import optional_setting
+
+    raw = optional_setting("files", "drop_dir", DEFAULT_DROP_DIR) or DEFAULT_DROP_DIR
+    return Path(raw).expanduser().resolve()
+
+
 def export_warehouse_env() -> Path:
     """Pin the absolute warehouse path into the environment for dbt subprocesses."""
     path = warehouse_path()

@@ -77,8 +77,10 @@ def test_resources_read_the_variables_the_cli_reads():
     from connectors.settings import SOURCE_ENV
 
     resources = build_resources()
+    # file drops have no API and no secret: a folder, read as a plain setting
+    keys = {"files": "file_drops"}
     for source, args in SOURCE_ENV.items():
-        resource = resources[f"{source}_api"]
+        resource = resources[keys.get(source, f"{source}_api")]
         used = {getattr(resource, field).env_var_name for field in type(resource).model_fields
                 if isinstance(getattr(resource, field), EnvVar)}
         assert {a.variable for a in args if a.required} == used, source
