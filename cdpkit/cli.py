@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     dev.set_defaults(func=_dev)
 
     sync = sub.add_parser("sync", help="load sources into the warehouse with dlt, no Dagster")
-    sync.add_argument("source", nargs="?", help="shop, erp, email or social (default: all)")
+    sync.add_argument("source", nargs="?", help="shop, erp, email, social or files (default: all)")
     sync.add_argument("stream", nargs="?", help="one stream of that source (default: all)")
     sync.add_argument("--full-refresh", action="store_true",
                       help="drop the streams' tables and cursors, then load everything")

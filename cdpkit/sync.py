@@ -60,7 +60,8 @@ def plan(request: SyncRequest) -> list[str]:
         undated = [s for s in sources if s not in DATED_SOURCES]
         if request.source and undated:
             raise SyncError(f"{request.source} has no timestamp cursor (X reads new items by "
-                            "since_id): use --full-refresh to re-read it")
+                            "since_id, file drops each new file once): use --full-refresh "
+                            "to re-read it")
         sources = [s for s in sources if s in DATED_SOURCES]
     return sources
 
