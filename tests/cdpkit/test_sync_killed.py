@@ -7,38 +7,49 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import duckdb
+import pytest
 
 from cdpkit.sandbox_env import running_simulators
 from cdpkit.sync import SyncRequest, run_sync
 from sandbox.world import generate_world
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "connectors"))
+from sim_compare import assert_raw_matches  # noqa: E402 - shared with the connector tests
 
-def test_a_killed_sync_resumes_without_loss_or_duplicates(tmp_path):
-    world = tmp_path / "world"
-    generate_world(world, people=400, seed=9)
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    path = tmp_path_factory.mktemp("world")
+    generate_world(path, people=150, seed=9)
+    return path
+
+
+@pytest.mark.parametrize("source", ["shop", "erp", "email", "social"])
+def test_a_killed_sync_resumes_without_loss_or_duplicates(world, tmp_path, source):
     warehouse, state = tmp_path / "w.duckdb", tmp_path / "state"
     with running_simulators(world) as handles:
-        shop = handles["shop"]
-        served = {c["id"] for c in shop.snapshot("customers")}
-        # Every page answers slowly, so the first sync is surely mid-pagination when killed.
-        shop.faults.slow(0.4, n=10_000)
-        env = {**os.environ, "CDP_STATE_DIR": str(state)}
+        sim = handles[source]
+        # Every page answers slowly and holds 10 records (dlt reads source arguments
+        # from SOURCES__*), so the first sync is surely mid-pagination when killed.
+        sim.faults.slow(0.3, n=10_000)
+        env = {**os.environ, "CDP_STATE_DIR": str(state), "SOURCES__PAGE_SIZE": "10",
+               "SOURCES__FOLLOWERS_PAGE_SIZE": "10"}
         child = subprocess.Popen(
-            [sys.executable, "-m", "cdpkit.cli", "sync", "shop", "--warehouse", str(warehouse)],
+            [sys.executable, "-m", "cdpkit.cli", "sync", source, "--warehouse", str(warehouse)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
-        while len(shop.request_log) < 3 and time.monotonic() < deadline:
-            time.sleep(0.1)
+        while len(sim.request_log) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
         assert child.returncode == -signal.SIGKILL
-        shop.faults.slow(0, n=0)
+        assert len(sim.request_log) < 10, "killed before the sync could finish"
+        sim.faults.slow(0, n=0)
 
-        list(run_sync(SyncRequest(warehouse=warehouse, state_dir=state, source="shop")))
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        ids = [r[0] for r in con.execute("select id from raw_shop.customers").fetchall()]
-    assert len(ids) == len(set(ids)), "no duplicates"
-    assert set(ids) == served, "nothing lost"
+        list(run_sync(SyncRequest(warehouse=warehouse, state_dir=state, source=source)))
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            assert_raw_matches(lambda sql: con.execute(sql).fetchall(), sim.snapshot, source)
