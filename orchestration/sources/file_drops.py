@@ -27,6 +27,7 @@ from dagster import (
     AssetSelection,
     ConfigurableResource,
     DefaultSensorStatus,
+    MetadataValue,
     RunRequest,
     SensorEvaluationContext,
     SensorResult,
@@ -37,6 +38,7 @@ from dagster import (
 from dagster_dlt import DagsterDltResource, dlt_assets
 from pydantic import Field
 
+from connectors import drift
 from connectors.files import files_source, resolve_kinds
 from connectors.files.report import last_sync_summary
 from connectors.files.watch import new_tokens, snapshot
@@ -77,19 +79,25 @@ def sync_files(context: AssetExecutionContext, dlt: DagsterDltResource,
                warehouse: WarehouseResource, file_drops: FileDropsResource):
     pipeline = make_pipeline(SOURCE, warehouse.path, state_dir() / "dlt")
     started = time.perf_counter()
+    before = drift.snapshot(pipeline)
     events = dlt.run(context=context, dlt_source=file_drops.source(), dlt_pipeline=pipeline)
     summary: dict[str, int] | None = None
     for event in events.fetch_row_count():
-        if summary is None:
+        if summary is None:  # the load is done once the first materialisation comes out
             summary = last_sync_summary(pipeline)
+            report = drift.detect(pipeline, before, SOURCE)
             context.log.info(
                 "file drops: %d files loaded, %d rejected whole, %d records quarantined",
                 summary["files_loaded"], summary["files_rejected"],
                 summary["records_quarantined"],
             )
+        table = event.asset_key.path[-1]
+        # a column new in an export is drift; file-drop tables have no nested tables
+        changes = [c for c in report.changes if c.table == table]
         yield event._replace(metadata={
             **event.metadata,
             **summary,
+            "schema_drift": MetadataValue.md(drift.DriftReport(SOURCE, changes).markdown()),
             "drop_dir": file_drops.drop_dir,
             "source_sync_seconds": round(time.perf_counter() - started, 2),
         })

@@ -105,6 +105,15 @@ def test_the_load_file_drops_job_loads_a_dropped_file(drops, tmp_path, monkeypat
              for m in rerun.asset_materializations_for_node("sync_files")}
     assert again["crm_contacts"]["files_loaded"].value == 0, "loaded once"
 
+    (drops / "crm_contacts_2.csv").write_text(
+        "contact_id,updated_at,loyalty_tier\nc9,2024-06-01,gold\n")
+    drifted = job.execute_in_process(instance=instance)
+    latest = {m.asset_key.path[-1]: m.metadata
+              for m in drifted.asset_materializations_for_node("sync_files")}
+    assert latest["crm_contacts"]["files_loaded"].value == 1
+    assert "loyalty_tier" in latest["crm_contacts"]["schema_drift"].value
+    assert "loyalty_tier" not in latest["erp_partners"]["schema_drift"].value
+
 
 def test_an_empty_folder_materialises_without_error(tmp_path, monkeypatch):
     from dagster import materialize
