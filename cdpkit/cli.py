@@ -51,6 +51,7 @@ def _sync(args: argparse.Namespace) -> int:
     request = SyncRequest(
         warehouse=Path(args.warehouse).resolve(), state_dir=state_dir(), source=args.source,
         stream=args.stream, full_refresh=args.full_refresh, since=since,
+        reconcile=args.reconcile,
     )
     try:
         return render_sync(run_sync(request, on_start=announce_sync))
@@ -107,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--since", metavar="DATE",
                       help="re-read records changed since DATE (UTC, ISO 8601) and merge them; "
                            "the stored cursors stay as they are")
+    sync.add_argument("--reconcile", action="store_true",
+                      help="list every id now to find deleted records and unfollows "
+                           "(otherwise done when the last check is a day old)")
     sync.add_argument("--warehouse", default="warehouse/cdp.duckdb")
     sync.set_defaults(func=_sync)
 

@@ -14,12 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from connectors import drift
+from connectors.deletions import DEFAULT_RECONCILE_EVERY
 from connectors.drift import DriftReport
 from connectors.pipeline import SOURCES, cursor_positions, make_pipeline
 from connectors.settings import source_from_env
 
 #: Sources whose streams have a timestamp cursor, so `--since` can re-read a range.
 DATED_SOURCES = ("shop", "erp", "email")
+#: Sources whose sync re-reads every id now and then (deletions, X followers).
+RECONCILING_SOURCES = ("shop", "erp", "social")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,9 @@ class SyncRequest:
     stream: str | None = None
     full_refresh: bool = False
     since: datetime | None = None
+    #: list every id now (deletions, unfollows) instead of when the cadence says
+    reconcile: bool = False
+    reconcile_every: timedelta = DEFAULT_RECONCILE_EVERY
 
 
 @dataclass
@@ -79,6 +85,8 @@ def run_sync(
             # second ahead so records changed in this very second are re-read too.
             end = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
             overrides = {"start_date": request.since, "end_date": end}
+        if name in RECONCILING_SOURCES:
+            overrides["reconcile_every"] = None if request.reconcile else request.reconcile_every
         source = source_from_env(name, **overrides)
         if request.stream:
             if request.stream not in source.resources:

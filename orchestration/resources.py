@@ -7,12 +7,14 @@ metadata. The same resource builds the dlt source the CLI uses.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dlt
 from dagster import ConfigurableResource
 from pydantic import Field
 
+from connectors.deletions import DEFAULT_RECONCILE_EVERY
 from connectors.email import email_source
 from connectors.erp import erp_source
 from connectors.shop import shop_source
@@ -38,7 +40,11 @@ class ShopResource(ConfigurableResource):
     access_token: str
     api_version: str = "2025-07"
     detect_deletions: bool = Field(
-        default=True, description="List every id each sync to find deleted records."
+        default=True, description="List every live id now and then to find deleted records."
+    )
+    reconcile_every_hours: float = Field(
+        default=DEFAULT_RECONCILE_EVERY.total_seconds() / 3600,
+        description="Hours between listings of every id to find deletions (0: each run).",
     )
 
     def source(self) -> dlt.sources.DltSource:
@@ -47,6 +53,7 @@ class ShopResource(ConfigurableResource):
             access_token=self.access_token,
             api_version=self.api_version,
             detect_deletions=self.detect_deletions,
+            reconcile_every=_hours(self.reconcile_every_hours),
         )
 
 
@@ -58,6 +65,10 @@ class ErpResource(ConfigurableResource):
     login: str
     api_key: str
     transport: str = "jsonrpc"
+    reconcile_every_hours: float = Field(
+        default=DEFAULT_RECONCILE_EVERY.total_seconds() / 3600,
+        description="Hours between listings of every id to find unlinked records (0: each run).",
+    )
 
     def source(self) -> dlt.sources.DltSource:
         return erp_source(
@@ -66,6 +77,7 @@ class ErpResource(ConfigurableResource):
             login=self.login,
             api_key=self.api_key,
             transport=self.transport,
+            reconcile_every=_hours(self.reconcile_every_hours),
         )
 
 
@@ -86,10 +98,19 @@ class SocialResource(ConfigurableResource):
     bearer_token: str
     brand_user_id: str
     base_url: str = "https://api.x.com/2"
+    reconcile_every_hours: float = Field(
+        default=DEFAULT_RECONCILE_EVERY.total_seconds() / 3600,
+        description="Hours between full re-reads of the followers (0: each run).",
+    )
 
     def source(self) -> dlt.sources.DltSource:
         return social_source(
             base_url=self.base_url,
             bearer_token=self.bearer_token,
             brand_user_id=self.brand_user_id,
+            reconcile_every=_hours(self.reconcile_every_hours),
         )
+
+
+def _hours(hours: float) -> timedelta | None:
+    return timedelta(hours=hours) if hours > 0 else None

@@ -12,7 +12,7 @@ underscore (snake_case would collapse it); Odoo names are snake_case already.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -102,13 +102,15 @@ def erp_source(
     start_date: str | None = None,
     retry_policy: Any = None,
     end_date: str | datetime | None = None,
+    reconcile_every: timedelta | None = None,
 ) -> list[DltResource]:
     """Odoo records over JSON-RPC (`transport="jsonrpc"`) or JSON-2 (`"json2"`).
 
     `start_date` ("YYYY-MM-DD HH:MM:SS" UTC or a datetime) bounds the first
     load; with `end_date` too, records written in [start, end) are re-read and
     merged without touching the stored cursor (a backfill).
-    `retry_policy` is a `connectors.http.RetryPolicy`.
+    `retry_policy` is a `connectors.http.RetryPolicy`. `reconcile_every`
+    spaces out the full id listing that finds unlinked records (None: every sync).
     """
     secrets = (api_key,)
     session = make_session(policy=retry_policy, observers=[raise_jsonrpc_error], secrets=secrets)
@@ -123,5 +125,5 @@ def erp_source(
     listers = {s.name: partial(live_ids, rpc, s, page_size, secrets) for s in STREAMS}
     return [
         *(stream_resource(rpc, s, page_size, start, secrets, end) for s in STREAMS),
-        deletions_resource(listers),
+        deletions_resource(listers, every=reconcile_every),
     ]

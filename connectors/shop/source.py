@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import dlt
@@ -272,6 +272,7 @@ def shop_source(
     retry_policy: Any = None,
     end_date: str | datetime | None = None,
     detect_deletions: bool = True,
+    reconcile_every: timedelta | None = None,
 ) -> list[DltResource]:
     """Customers and orders from a Shopify store (GraphQL Admin API).
 
@@ -281,8 +282,9 @@ def shop_source(
     (a backfill). `retry_policy` is a `RetryPolicy`.
 
     `detect_deletions` lists every live customer and order id (about one cost
-    point per record, minutes per sync for a large standard-plan shop) to find
-    records deleted since the last sync; switch it off to run that check less often.
+    point per record, minutes for a large standard-plan shop) to find records
+    deleted since the last check; `reconcile_every` runs that listing only
+    when the last one is at least that old (None: on every sync).
     """
     client = ShopClient(base_url, access_token, api_version, retry_policy)
     start, end = _iso(start_date), _iso(end_date)
@@ -294,7 +296,7 @@ def shop_source(
         resources.append(deletions_resource({
             "customers": lambda: _ids(client, "customers"),
             "orders": lambda: _ids(client, "orders"),
-        }))
+        }, every=reconcile_every))
     return resources
 
 

@@ -11,6 +11,7 @@ DM events come newest first, so dlt's incremental on `created_at` with
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dlt
@@ -19,6 +20,7 @@ from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
 from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
 
+from connectors.deletions import reconciliation_due
 from connectors.errors import source_errors
 from connectors.hints import columns
 from connectors.http import RetryPolicy, check_base_url, make_session
@@ -80,12 +82,37 @@ class XClient:
             )
 
 
-def users_resource(client: XClient, brand_user_id: str, page_size: int) -> DltResource:
+def users_resource(
+    client: XClient, brand_user_id: str, page_size: int, reread_every: timedelta | None
+) -> DltResource:
+    """The brand's followers, newest first.
+
+    X has no "followed since" filter, but it lists followers newest first: a
+    sync reads until it meets someone from the head of the previous read (the
+    ids of its first page, kept in resource state), since everyone after them
+    is already loaded. Profile edits and unfollows show only in a full read,
+    done when `reread_every` has passed (None: every sync).
+    """
+
     @dlt.resource(name="users", **_user_hints())
     def users() -> Iterator[list[dict[str, Any]]]:
+        state = dlt.current.resource_state()
+        now = datetime.now(UTC)
+        full = reconciliation_due(state.get("reread_at"), reread_every, now)
+        known_head = set() if full else set(state.get("head") or ())
         params = {"max_results": min(page_size, 1000), "user.fields": USER_FIELDS}
+        head: list[str] | None = None
         for page in client.pages("users", f"users/{brand_user_id}/followers", params):
-            yield list(page)
+            rows = list(page)
+            if head is None:
+                head = [u["id"] for u in rows]
+            yield rows
+            if any(u["id"] in known_head for u in rows):
+                break
+        if head:
+            state["head"] = head
+        if full:
+            state["reread_at"] = now.isoformat()
 
     return users
 
@@ -148,17 +175,19 @@ def social_source(
     followers_page_size: int = 1000,
     max_rate_limit_wait: float = 900.0,
     retry_policy: Any = None,
+    reconcile_every: timedelta | None = None,
 ) -> list[DltResource]:
     """Followers and mention authors (`users`), mentions (`tweets`) and `dm_events`.
 
     Followers are read 1,000 a page (the most X allows) because that endpoint
     has the tightest window, 15 requests per 15 minutes: at 100 a page an
     audience of a few thousand would wait out a window. `max_rate_limit_wait`
-    caps how long one wait for a rate-limit window may be.
+    caps how long one wait for a rate-limit window may be. `reconcile_every`
+    spaces out full re-reads of the followers (None: every sync).
     """
     client = XClient(base_url, bearer_token, retry_policy, max_rate_limit_wait)
     return [
-        users_resource(client, brand_user_id, followers_page_size),
+        users_resource(client, brand_user_id, followers_page_size, reconcile_every),
         tweets_resource(client, brand_user_id, page_size),
         dm_events_resource(client, page_size),
     ]
