@@ -17,16 +17,19 @@ CUSTOMER_FIELDS = """
 
 LINE_ITEM_FIELDS = f"id sku name quantity originalUnitPriceSet {{ {MONEY} }}"
 
-ORDER_FIELDS = f"""
+ORDER_OWN_FIELDS = f"""
   id name email phone createdAt updatedAt processedAt cancelledAt
   displayFinancialStatus displayFulfillmentStatus currencyCode
   totalPriceSet {{ {MONEY} }}
   customer {{ id }}
+  refunds {{ id createdAt totalRefundedSet {{ {MONEY} }} }}
+"""
+
+ORDER_FIELDS = f"""{ORDER_OWN_FIELDS}
   lineItems(first: $lineItemsFirst) {{
     pageInfo {{ hasNextPage endCursor }}
     edges {{ node {{ {LINE_ITEM_FIELDS} }} }}
   }}
-  refunds {{ id createdAt totalRefundedSet {{ {MONEY} }} }}
 """
 
 CUSTOMERS = f"""
@@ -66,3 +69,13 @@ query Ids($first: Int!, $after: String) {{
   }}
 }}
 """
+
+# Bulk operations take connections without page sizes; nested connections come
+# back as lines of their own, so line items need no pageInfo.
+BULK_ORDER_FIELDS = f"{ORDER_OWN_FIELDS} lineItems {{ edges {{ node {{ {LINE_ITEM_FIELDS} }} }} }}"
+
+CUSTOMERS_BULK = f"{{ customers {{ edges {{ node {{ {CUSTOMER_FIELDS} }} }} }} }}"
+
+ORDERS_BULK = f"{{ orders {{ edges {{ node {{ {BULK_ORDER_FIELDS} }} }} }} }}"
+
+IDS_BULK = "{{ {connection} {{ edges {{ node {{ id }} }} }} }}"

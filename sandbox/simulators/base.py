@@ -98,6 +98,8 @@ class Simulator:
         self.store = RecordStore(db_path, self.source)
         self.request_log: deque[dict[str, Any]] = deque(maxlen=100_000)
         self.mutation_lock = threading.Lock()
+        #: the simulators serving the same world (set by ``start_all``), for world-wide changes
+        self.peers: list[Simulator] = [self]
         for spec in self.collections:
             self.store.register(spec, self.world_dir)
 
@@ -201,6 +203,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._write(resp)
 
     def _write(self, resp: Response) -> None:
+        if isinstance(resp.body, Path):
+            self._write_file(resp)
+            return
         data = resp.encoded()
         self.send_response(resp.status)
         if resp.status != 204:
@@ -211,6 +216,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if data and self.command != "HEAD":
             self.wfile.write(data)
+
+    def _write_file(self, resp: Response) -> None:
+        """Stream a (possibly large) file body instead of holding it in memory."""
+        path: Path = resp.body
+        self.send_response(resp.status)
+        self.send_header("Content-Type", resp.content_type)
+        for name, value in resp.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(path.stat().st_size))
+        self.end_headers()
+        if self.command != "HEAD":
+            with path.open("rb") as body:
+                shutil.copyfileobj(body, self.wfile, 1 << 20)
 
     def _drop(self) -> None:
         """Start a valid-looking response, then cut the socket mid-body."""
@@ -236,6 +254,10 @@ def admin(sim: Simulator, req: Request) -> Response:
             spec = req.json() or {}
             summary = sim.mutate(**spec)
             return Response(200, summary)
+        if req.path == "/_sim/mutate_world" and req.method == "POST":
+            from sandbox.simulators.mutation import apply_world_changes
+
+            return Response(200, apply_world_changes(sim.peers, **(req.json() or {})))
         if req.path.startswith("/_sim/snapshot/") and req.method == "GET":
             name = req.path.removeprefix("/_sim/snapshot/")
             if name not in sim.store.collections:

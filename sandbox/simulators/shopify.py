@@ -14,12 +14,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from graphql import GraphQLError, execute, parse, validate
+from graphql import GraphQLError, OperationType, execute, parse, validate
 
 from sandbox.simulators import shopify_schema
-from sandbox.simulators.base import Request, Response, Simulator, start
+from sandbox.simulators.base import DROP, Request, Response, Simulator, start
 from sandbox.simulators.faults import Fault
 from sandbox.simulators.mutation import numeric_id
+from sandbox.simulators.shopify_bulk import RESULTS_PATH, BulkOperations
 from sandbox.simulators.shopify_cost import LeakyBucket, QueryCost
 from sandbox.simulators.shopify_search import search_to_sql
 from sandbox.simulators.store import Collection
@@ -27,6 +28,7 @@ from sandbox.simulators.store import Collection
 API_PATH = "/admin/api/2025-07/graphql.json"
 MAX_PAGE = 250
 MAX_COST = 1000
+MUTATION_COST = 10
 DOCS = "https://shopify.dev/api/usage/rate-limits"
 SORT_COLUMNS = {"UPDATED_AT": "updated_at", "CREATED_AT": "created_at", "ID": "num",
                 "PROCESSED_AT": "processed_at"}
@@ -72,6 +74,7 @@ class ShopifySimulator(Simulator):
         self.token = token
         self.bucket = LeakyBucket(bucket_size, restore_rate)
         self.schema = shopify_schema.build()
+        self.bulk = BulkOperations(self, Path(db_path).with_suffix(".bulk"))
         _attach_resolvers(self)
 
     def throttle_response(self, fault: Fault) -> Response:
@@ -88,6 +91,8 @@ class ShopifySimulator(Simulator):
 
     def handle(self, req: Request) -> Response:
         """Route, authenticate and run one GraphQL request."""
+        if req.path.startswith(RESULTS_PATH) and req.method == "GET":
+            return self._bulk_result(req)
         if req.path != API_PATH:
             return Response(404, {"errors": "Not Found"})
         if req.method != "POST":
@@ -103,6 +108,21 @@ class ShopifySimulator(Simulator):
         return Response(200, self.run(query, payload.get("variables"),
                                       payload.get("operationName")))
 
+    def _bulk_result(self, req: Request) -> Response:
+        """A bulk result file behind its signed URL: no access token, like cloud storage."""
+        token = req.path.removeprefix(RESULTS_PATH).removesuffix(".jsonl")
+        # what a test asserts: the storage host must never receive the shop's token
+        self.bulk.downloads.append({"token_sent": req.header("X-Shopify-Access-Token") is not None})
+        path = self.bulk.result(token, req.arg("X-Goog-Signature"))
+        if path is not None and self.bulk.cut_downloads > 0:
+            self.bulk.cut_downloads -= 1
+            return DROP
+        if path is None:
+            return Response(403, "<?xml version='1.0' encoding='UTF-8'?><Error>"
+                                 "<Code>SignatureDoesNotMatch</Code></Error>",
+                            content_type="application/xml; charset=UTF-8")
+        return Response(200, path, content_type="application/jsonl")
+
     def run(self, query: str, variables: dict | None, operation: str | None) -> dict:
         """Parse, validate, charge the bucket, execute, refund: Shopify's order of work."""
         try:
@@ -113,7 +133,9 @@ class ShopifySimulator(Simulator):
         if errors:
             return {"errors": [_format(e) for e in errors]}
         cost = QueryCost(self.schema, document, variables)
-        requested = cost.total()
+        is_mutation = _is_mutation(document)
+        # Shopify charges every mutation a flat 10 points.
+        requested = MUTATION_COST if is_mutation else cost.total()
         if requested > MAX_COST:
             return {"errors": [{
                 "message": f"Query cost is {requested}, which exceeds the single query max "
@@ -129,7 +151,7 @@ class ShopifySimulator(Simulator):
                     "extensions": self._cost(requested, None)}
         result = execute(self.schema, document, variable_values=variables,
                          operation_name=operation)
-        actual = min(cost.actual(result.data), requested)
+        actual = requested if is_mutation else min(cost.actual(result.data), requested)
         self.bucket.refund(requested - actual)
         out: dict[str, Any] = {}
         if result.errors:
@@ -142,6 +164,11 @@ class ShopifySimulator(Simulator):
     def _cost(self, requested: int, actual: int | None) -> dict:
         return {"cost": {"requestedQueryCost": requested, "actualQueryCost": actual,
                          "throttleStatus": self.bucket.status()}}
+
+
+def _is_mutation(document: Any) -> bool:
+    return any(getattr(d, "operation", None) == OperationType.MUTATION
+               for d in document.definitions)
 
 
 def _format(err: GraphQLError) -> dict:
@@ -241,6 +268,12 @@ def _attach_resolvers(sim: ShopifySimulator) -> None:
     fields["orders"].resolve = connection(ORDERS)
     fields["customer"].resolve = lambda _r, _i, id: sim.store.get("customers", id)  # noqa: A006
     fields["order"].resolve = lambda _r, _i, id: sim.store.get("orders", id)  # noqa: A006
+    fields["currentBulkOperation"].resolve = lambda _r, _i, type="QUERY": (  # noqa: A006
+        sim.bulk.current_operation() if type == "QUERY" else None)
+    mutations = sim.schema.mutation_type.fields  # type: ignore[union-attr]
+    mutations["bulkOperationRunQuery"].resolve = (
+        lambda _r, _i, query, groupObjects=True: sim.bulk.run_query(query, groupObjects))  # noqa: N803
+    mutations["bulkOperationCancel"].resolve = lambda _r, _i, id: sim.bulk.cancel(id)  # noqa: A006
 
     order = sim.schema.type_map["Order"].fields  # type: ignore[union-attr]
     order["customer"].resolve = lambda o, _i: (
@@ -281,4 +314,6 @@ def _line_items(order: dict, _info: Any, **args: Any) -> dict:
 
 def start_shop(world_dir: Path, **options: Any):
     """Start the Shopify simulator; options: token, bucket_size, restore_rate, db_path."""
-    return start(ShopifySimulator, world_dir, **options)
+    handle = start(ShopifySimulator, world_dir, **options)
+    handle.simulator.bulk.public_url = handle.root_url  # type: ignore[attr-defined]
+    return handle

@@ -20,7 +20,7 @@ _COUNTRIES = (
 )
 
 SDL = f"""
-schema {{ query: QueryRoot }}
+schema {{ query: QueryRoot mutation: Mutation }}
 
 scalar DateTime
 scalar Decimal
@@ -163,7 +163,41 @@ type Order {{
 type OrderEdge {{ cursor: String! node: Order! }}
 type OrderConnection {{ edges: [OrderEdge!]! nodes: [Order!]! pageInfo: PageInfo! }}
 
+enum BulkOperationStatus {{ CANCELED CANCELING COMPLETED CREATED EXPIRED FAILED RUNNING }}
+enum BulkOperationErrorCode {{ ACCESS_DENIED INTERNAL_SERVER_ERROR TIMEOUT }}
+enum BulkOperationType {{ MUTATION QUERY }}
+enum BulkOperationUserErrorCode {{ INVALID OPERATION_IN_PROGRESS }}
+
+type BulkOperation {{
+  id: ID!
+  type: BulkOperationType!
+  status: BulkOperationStatus!
+  errorCode: BulkOperationErrorCode
+  createdAt: DateTime!
+  completedAt: DateTime
+  objectCount: UnsignedInt64!
+  rootObjectCount: UnsignedInt64!
+  fileSize: UnsignedInt64
+  url: URL
+  partialDataUrl: URL
+  query: String!
+}}
+
+type BulkOperationUserError {{ field: [String!] message: String! code: BulkOperationUserErrorCode }}
+type BulkOperationRunQueryPayload {{
+  bulkOperation: BulkOperation
+  userErrors: [BulkOperationUserError!]!
+}}
+type BulkOperationCancelPayload {{ bulkOperation: BulkOperation userErrors: [UserError!]! }}
+type UserError {{ field: [String!] message: String! }}
+
+type Mutation {{
+  bulkOperationRunQuery(query: String!, groupObjects: Boolean = true): BulkOperationRunQueryPayload
+  bulkOperationCancel(id: ID!): BulkOperationCancelPayload
+}}
+
 type QueryRoot {{
+  currentBulkOperation(type: BulkOperationType = QUERY): BulkOperation
   customers(first: Int, after: String, last: Int, before: String, reverse: Boolean = false,
             sortKey: CustomerSortKeys = ID, query: String): CustomerConnection!
   customer(id: ID!): Customer
