@@ -50,6 +50,9 @@ def start_all(world_dir: Path, state_dir: Path | None = None,
         for handle in handles.values():
             handle.stop()
         raise failure
+    peers = [h.simulator for h in handles.values()]
+    for sim in peers:
+        sim.peers = peers  # one world: /_sim/mutate_world changes it in every system
     return handles
 
 

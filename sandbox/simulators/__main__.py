@@ -1,9 +1,10 @@
-"""``python -m sandbox.simulators --world DIR [--state-file F]``.
+"""``python -m sandbox.simulators --world DIR [--state-file F] [--options JSON]``.
 
 Starts all four simulators, prints one JSON line ``{source: base_url}`` on
 stdout and serves until SIGTERM or SIGINT. ``--state-file`` names a directory
 prefix for the SQLite stores (``F.shop.sqlite``, ...) so a restart keeps
-mutations instead of reloading the world.
+mutations instead of reloading the world. ``--options`` passes keyword options
+per source, e.g. ``'{"shop": {"restore_rate": 2000, "bucket_size": 40000}}'``.
 """
 
 from __future__ import annotations
@@ -25,12 +26,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--world", required=True, type=Path, help="world directory")
     parser.add_argument("--state-file", type=Path, default=None,
                         help="prefix for persistent SQLite stores (F.<source>.sqlite)")
+    parser.add_argument("--options", type=json.loads, default={},
+                        help='per-source keyword options as JSON, e.g. \'{"shop": '
+                             '{"restore_rate": 2000}}\'')
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    options = {}
+    options = {s: dict(args.options.get(s) or {}) for s in ("shop", "erp", "email", "social")}
     if args.state_file is not None:
-        options = {s: {"db_path": Path(f"{args.state_file}.{s}.sqlite")}
-                   for s in ("shop", "erp", "email", "social")}
+        for source, kw in options.items():
+            kw["db_path"] = Path(f"{args.state_file}.{source}.sqlite")
     handles = start_all(args.world, **options)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

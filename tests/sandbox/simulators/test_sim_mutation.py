@@ -155,3 +155,24 @@ def test_mutate_world_gives_a_new_person_one_id_in_every_system(generated):
         if row["system"] in served and row["collection"].split("/")[-1] in (
                 "customers", "res.partner", "members", "users"):
             assert str(row["source_id"]) in served[row["system"]]
+
+
+def test_cli_options_and_world_mutation_over_http(generated):
+    options = json.dumps({"shop": {"restore_rate": 2000.0, "bucket_size": 40000.0}})
+    proc = subprocess.Popen([sys.executable, "-m", "sandbox.simulators", "--world",
+                             str(generated), "--options", options], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        urls = json.loads(proc.stdout.readline())
+        body = requests.post(urls["shop"] + SHOP, headers=TOKEN, timeout=10, json={
+            "query": QUERY, "variables": {"after": None, "q": None}}).json()
+        throttle = body["extensions"]["cost"]["throttleStatus"]
+        assert (throttle["restoreRate"], throttle["maximumAvailable"]) == (2000.0, 40000.0)
+        root = urls["shop"].split("/admin")[0]
+        summary = requests.post(root + "/_sim/mutate_world", json={"new": 5, "seed": 6},
+                                timeout=60).json()
+        assert {"shop", "erp", "email", "social"} <= set(summary)
+        assert summary["shop"]["customers"]["new"] > 0 and summary["email"]["members"]["new"] > 0
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
