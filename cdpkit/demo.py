@@ -26,6 +26,10 @@ class DemoOptions:
     fresh: bool = True
 
 
+#: The instance settings (pool limits per source and for the warehouse) a new home gets.
+INSTANCE_TEMPLATE = Path(__file__).resolve().parents[1] / "orchestration" / "dagster.yaml"
+
+
 def prepare_local_state(warehouse: Path, fresh: bool) -> Path:
     """Point every layer at one warehouse file and a local Dagster home."""
     warehouse = warehouse.expanduser().resolve()
@@ -39,7 +43,9 @@ def prepare_local_state(warehouse: Path, fresh: bool) -> Path:
     os.environ["CDP_STATE_DIR"] = str(state)
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(state / "dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").touch()
+    instance_yaml = home / "dagster.yaml"
+    if not instance_yaml.exists() or not instance_yaml.read_text().strip():
+        shutil.copyfile(INSTANCE_TEMPLATE, instance_yaml)
     return warehouse
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -16,6 +17,8 @@ from cdpkit.progress import RunWatcher
 # The watcher prints progress; Dagster's own console log would bury it. The full
 # event log is still stored in the instance (and shown by `dagster dev`).
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Who runs an in-process run, so a later run can tell a live one from a killed one.
+PID_TAG, HOST_TAG = "cdpkit/pid", "cdpkit/host"
 
 
 def run_pipeline(
@@ -31,13 +34,49 @@ def run_pipeline(
 
     job = defs.resolve_job_def("cdp_pipeline")
     instance = instance or DagsterInstance.get()
+    release_slots_of_dead_runs(instance)
     run_id = make_new_run_id()
     capture = output_to_file(log_path) if log_path else nullcontext(sys.stdout)
     with capture as terminal, RunWatcher(instance, run_id, out=terminal):
         result = job.execute_in_process(
-            instance=instance, run_id=run_id, raise_on_error=False, run_config=QUIET_CONSOLE
+            instance=instance, run_id=run_id, raise_on_error=False, run_config=QUIET_CONSOLE,
+            tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
         )
     return run_id, result.success
+
+
+def release_slots_of_dead_runs(instance: DagsterInstance) -> list[str]:
+    """Free the pool slots of runs that can no longer free them; return their run ids.
+
+    Each pool admits one step at a time (orchestration/dagster.yaml). An
+    in-process run killed mid-step (Ctrl-C twice, SIGKILL, a closed laptop)
+    keeps its slot, and the next run would wait for it forever. Dagster's
+    daemon cleans up the runs it launched; this does the same for ours: a
+    finished run's slots, and those of an in-process run whose process on this
+    host is gone, which is then marked failed.
+    """
+    freed = []
+    for run_id in instance.event_log_storage.get_concurrency_run_ids():
+        run = instance.get_run_by_id(run_id)
+        if run is not None and not run.is_finished:
+            if run.tags.get(HOST_TAG) != socket.gethostname() or _alive(run.tags.get(PID_TAG)):
+                continue
+            instance.report_run_failed(run, "its process died; pool slots released")
+        instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+        freed.append(run_id)
+    return freed
+
+
+def _alive(pid: str | None) -> bool:
+    if not pid:
+        return True  # not ours to judge
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @contextmanager
