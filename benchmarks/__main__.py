@@ -1,9 +1,13 @@
 """`make bench`: world generation at scale, connectors, and the whole pipeline.
 
-    python -m benchmarks [--world-people 100000] [--connector-people 20000]
-                         [--pipeline-people 5000 20000]
+    python -m benchmarks [world|connectors|pipeline] [--world-people 100000]
+                         [--connector-people 20000] [--pipeline-people 5000 20000]
 
-Results are printed as a table and written to `.cdpkit/bench/results.json`.
+With a bench named, only that one runs (e.g. `python -m benchmarks connectors
+--connector-people 1000000`).
+
+Results are printed and written to `.cdpkit/bench/results.json` (one bench alone:
+`.cdpkit/bench/<bench>.json`).
 Timings on a shared machine are noisy: compare ratios within one run.
 """
 
@@ -19,7 +23,7 @@ from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance
 
-from benchmarks.connectors import bench_connectors
+from benchmarks.connectors import bench_connectors, format_table
 from cdpkit.demo import prepare_local_state
 from cdpkit.runner import run_pipeline
 from cdpkit.sandbox_env import running_simulators
@@ -71,6 +75,8 @@ def step_seconds(instance: DagsterInstance, run_id: str) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("only", nargs="?", choices=("world", "connectors", "pipeline"),
+                        help="run only this bench")
     parser.add_argument("--world-people", type=int, default=100_000)
     parser.add_argument("--pipeline-people", type=int, nargs="*", default=[5000, 20000])
     parser.add_argument("--connector-people", type=int, nargs="*", default=[20000])
@@ -78,22 +84,23 @@ def main() -> int:
     root = Path(tempfile.mkdtemp(prefix="cdpkit-bench-"))
     results = []
     try:
-        print(f"world generation, {args.world_people:,} people ...", flush=True)
-        results.append(bench_world(args.world_people, root / "world-scale"))
-        shutil.rmtree(root / "world-scale")
-        print(json.dumps(results[-1]), flush=True)
-        for people in args.connector_people:
+        if args.only in (None, "world"):
+            print(f"world generation, {args.world_people:,} people ...", flush=True)
+            results.append(bench_world(args.world_people, root / "world-scale"))
+            shutil.rmtree(root / "world-scale")
+            print(json.dumps(results[-1]), flush=True)
+        for people in args.connector_people if args.only in (None, "connectors") else []:
             print(f"connectors, full then incremental after 1% changes, {people:,} people ...",
                   flush=True)
             results.append(bench_connectors(people, root))
-            print(json.dumps(results[-1]), flush=True)
-        for people in args.pipeline_people:
+            print(format_table(results[-1]), flush=True)
+        for people in args.pipeline_people if args.only in (None, "pipeline") else []:
             print(f"whole pipeline, {people:,} people ...", flush=True)
             results.append(bench_pipeline(people, root))
             print(json.dumps(results[-1]), flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    out = Path(".cdpkit/bench/results.json")
+    out = Path(f".cdpkit/bench/{args.only or 'results'}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     print(f"results: {out}")

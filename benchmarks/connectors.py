@@ -1,56 +1,173 @@
-"""Connector throughput: a full sync per source, then an incremental one after 1% changes.
+"""Connector throughput and CPU, per stream, against simulators in their own process.
 
-Runs `cdpkit sync`'s code path (dlt, no Dagster) against the simulators on
-loopback. The simulators share this process, so figures are end-to-end
-throughput of client plus server, not the connector's CPU alone.
+Steps, on one generated world (`files` has no simulator and is not benched):
+
+1. full: each stream synced on its own from scratch (`cdpkit sync SOURCE STREAM`);
+   a source's total is the sum of its streams (one dlt run each).
+2. 1% of the world changes (0.5% new people, 1% updated, 0.1% deleted), applied
+   by the simulator process through `/_sim/mutate_world`.
+3. incremental: each stream again, as the CLI runs by default (no id listings).
+4. reconciliation: each reconciling source once more with `reconcile=True`, which
+   lists every id (deletions, X followers); its cost adds to the incremental's.
+
+Every step records wall time and CPU on both sides: the client (this process
+and its children) and the simulator process, so CPU per record can be compared.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from cdpkit.sandbox_env import running_simulators
-from cdpkit.sync import SyncRequest, run_sync
-from sandbox.simulators import mutate_world
+from benchmarks.cpu import Meter
+from benchmarks.simprocess import simulator_process
+from cdpkit.sync import RECONCILING_SOURCES, SyncRequest, run_sync
+from connectors.pipeline import make_pipeline
+from connectors.settings import source_from_env
 from sandbox.world import generate_world
+
+BENCHED = ("shop", "erp", "email", "social")
 
 
 def bench_connectors(people: int, root: Path) -> dict:
     world = root / f"connectors-world-{people}"
+    started = time.perf_counter()
     generate_world(world, people=people, seed=3)
+    result: dict[str, Any] = {"bench": "connectors", "people": people,
+                              "world_seconds": round(time.perf_counter() - started, 1)}
     request = SyncRequest(warehouse=root / f"connectors-{people}.duckdb",
                           state_dir=root / f"connectors-state-{people}")
-    result: dict = {"bench": "connectors", "people": people, "sources": {}}
-    with running_simulators(world) as handles:
-        full = _timed(request)
+    with simulator_process(world, root / f"connectors-sim-{people}") as sim:
+        result["simulator_startup_seconds"] = round(sim.startup_seconds, 1)
+        streams = {s: [r for r in source_from_env(s).resources if r != "deletions"]
+                   for s in BENCHED}
+
+        def each_stream(**kw: Any) -> dict[str, dict[str, dict]]:
+            return {s: {st: _run(sim.pid, replace(request, source=s, stream=st, **kw))
+                        for st in streams[s]} for s in BENCHED}
+
+        full = each_stream()
         changed = max(1, people // 100)
-        mutate_world(handles, new=changed // 2, updated=changed, seed=4)
-        incremental = _timed(request)
-    for source, (seconds, rows) in full.items():
-        inc_seconds, inc_rows = incremental[source]
-        result["sources"][source] = {
-            "full_seconds": round(seconds, 2),
-            "full_rows": rows,
-            "rows_per_second": round(rows / seconds) if seconds else None,
-            "incremental_seconds": round(inc_seconds, 2),
-            "incremental_rows": inc_rows,
-            "incremental_share_of_full": round(inc_seconds / seconds, 3) if seconds else None,
-        }
+        started = time.perf_counter()
+        summary = sim.mutate_world(new=changed // 2, updated=changed,
+                                   deleted=max(1, changed // 10), seed=4)
+        result["mutation"] = {"seconds": round(time.perf_counter() - started, 1),
+                              **_changed_records(summary)}
+        incremental = each_stream()
+        reconciled = {s: _run(sim.pid, replace(request, source=s, reconcile=True))
+                      for s in BENCHED if s in RECONCILING_SOURCES}
+    result["sources"] = {s: _source(full[s], incremental[s], reconciled.get(s)) for s in BENCHED}
     return result
 
 
-def _timed(request: SyncRequest) -> dict[str, tuple[float, int]]:
-    out = {}
-    for outcome in run_sync(request):
-        out[outcome.source] = (outcome.seconds, sum(outcome.rows.values()))
+def _run(server_pid: int, request: SyncRequest) -> dict:
+    """One sync, timed and CPU-metered on both sides; records are top-level rows."""
+    meter = Meter(server_pid)
+    with meter:
+        outcomes = list(run_sync(request))
+    records = sum(n for o in outcomes for table, n in o.rows.items() if "__" not in table)
+    figures = _figures(records, meter.measure.seconds, meter.measure.client_cpu,
+                       meter.measure.server_cpu)
+    # where the client's time went: reading the API (extract) or dlt's own work
+    trace = make_pipeline(request.source, request.warehouse, request.state_dir / "dlt").last_trace
+    figures["step_seconds"] = {
+        step.step: round((step.finished_at - step.started_at).total_seconds(), 2)
+        for step in (trace.steps if trace else []) if step.step in ("extract", "normalize", "load")
+    }
+    return figures
+
+
+def _figures(records: int, seconds: float, client_cpu: float, server_cpu: float) -> dict:
+    def per_record(cpu: float) -> float | None:
+        return round(cpu / records * 1e6, 1) if records else None
+
+    return {
+        "records": records, "seconds": round(seconds, 2),
+        "records_per_second": round(records / seconds) if seconds and records else None,
+        "client_cpu_seconds": round(client_cpu, 2), "server_cpu_seconds": round(server_cpu, 2),
+        "client_us_per_record": per_record(client_cpu),
+        "server_us_per_record": per_record(server_cpu),
+        "client_server_cpu_ratio": round(client_cpu / server_cpu, 2) if server_cpu else None,
+    }
+
+
+def _total(runs: list[dict]) -> dict:
+    out = _figures(sum(r["records"] for r in runs), sum(r["seconds"] for r in runs),
+                   sum(r["client_cpu_seconds"] for r in runs),
+                   sum(r["server_cpu_seconds"] for r in runs))
+    steps = ("extract", "normalize", "load")
+    out["step_seconds"] = {k: round(sum(r["step_seconds"].get(k, 0) for r in runs), 2)
+                           for k in steps}
     return out
 
 
-if __name__ == "__main__":  # a quick look: python -m benchmarks.connectors
+def _source(full: dict[str, dict], incremental: dict[str, dict], reconcile: dict | None) -> dict:
+    total_full = _total(list(full.values()))
+    total_inc = _total(list(incremental.values()))
+    out = {"full": total_full, "incremental": total_inc,
+           "incremental_share_of_full": _share(total_inc, total_full)}
+    if reconcile is not None:
+        with_ids = _total([total_inc, reconcile])
+        out |= {"reconciliation": reconcile, "incremental_with_reconciliation": with_ids,
+                "reconciled_share_of_full": _share(with_ids, total_full)}
+    out["streams"] = {st: {"full": full[st], "incremental": incremental[st],
+                           "incremental_share_of_full": _share(incremental[st], full[st])}
+                      for st in full}
+    return out
+
+
+def _share(part: dict, whole: dict) -> float | None:
+    return round(part["seconds"] / whole["seconds"], 3) if whole["seconds"] else None
+
+
+def _changed_records(summary: dict) -> dict[str, int]:
+    counts = {"new": 0, "updated": 0, "deleted": 0}
+    for parts in summary.values():
+        if isinstance(parts, dict):
+            for part in parts.values():
+                for kind in counts:
+                    counts[kind] += part.get(kind, 0)
+    return counts
+
+
+def format_table(result: dict) -> str:
+    """The connectors bench as a table a person reads."""
+    head = (f"connectors, {result['people']:,} people: world generated in "
+            f"{result['world_seconds']} s, simulators loaded in "
+            f"{result['simulator_startup_seconds']} s; 1% change = {result['mutation']}")
+    cols = ("stream", "records", "full s", "extract s", "rec/s", "client us/rec",
+            "server us/rec",
+            "client/server", "incr records", "incr s", "incr share", "+reconcile s",
+            "reconciled share")
+    lines = [head, " | ".join(cols)]
+    for source, r in result["sources"].items():
+        rec = r.get("incremental_with_reconciliation") or {}
+        lines.append(_row(source, r["full"], r["incremental"], r["incremental_share_of_full"],
+                          rec.get("seconds"), r.get("reconciled_share_of_full")))
+        for stream, s in r["streams"].items():
+            lines.append(_row(f"  {stream}", s["full"], s["incremental"],
+                              s["incremental_share_of_full"], None, None))
+    return "\n".join(lines)
+
+
+def _row(name: str, full: dict, inc: dict, share: Any, rec_s: Any, rec_share: Any) -> str:
+    cells = (name, full["records"], full["seconds"], full["step_seconds"].get("extract"),
+             full["records_per_second"],
+             full["client_us_per_record"], full["server_us_per_record"],
+             full["client_server_cpu_ratio"], inc["records"], inc["seconds"], share, rec_s,
+             rec_share)
+    return " | ".join("" if c is None else f"{c:,}" if isinstance(c, int) else str(c)
+                      for c in cells)
+
+
+if __name__ == "__main__":  # a quick look: python -m benchmarks.connectors [PEOPLE]
     import json
+    import sys
     import tempfile
 
-    started = time.perf_counter()
-    print(json.dumps(bench_connectors(2000, Path(tempfile.mkdtemp())), indent=2))
-    print(f"{time.perf_counter() - started:.1f}s")
+    bench = bench_connectors(int(sys.argv[1]) if len(sys.argv) > 1 else 2000,
+                             Path(tempfile.mkdtemp()))
+    print(json.dumps(bench, indent=2))
+    print(format_table(bench))
