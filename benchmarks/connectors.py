@@ -16,6 +16,7 @@ and its children) and the simulator process, so CPU per record can be compared.
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -70,6 +71,9 @@ def _run(server_pid: int, request: SyncRequest) -> dict:
     records = sum(n for o in outcomes for table, n in o.rows.items() if "__" not in table)
     figures = _figures(records, meter.measure.seconds, meter.measure.client_cpu,
                        meter.measure.server_cpu)
+    what = f"{request.source}/{request.stream or 'all'}{' reconcile' if request.reconcile else ''}"
+    print(f"    {what}: {records:,} records in {figures['seconds']:.1f} s", file=sys.stderr,
+          flush=True)  # a 1,000,000-person run takes a while: show where it is
     # where the client's time went: reading the API (extract) or dlt's own work
     trace = make_pipeline(request.source, request.warehouse, request.state_dir / "dlt").last_trace
     figures["step_seconds"] = {
