@@ -3,9 +3,15 @@
 JSON-RPC carries the API key inside the request body, where dlt's RESTClient
 would log it at DEBUG level; `JsonRpcKeyAuth` therefore writes the key into
 the body only when requests prepares the wire bytes, so every Request object
-(and every log line made from it) holds a placeholder. Pagination is Odoo's
-`offset` inside the body; `OdooOffsetPaginator` moves it and stops on a short
-page, so no empty extra request is needed.
+(and every log line made from it) holds a placeholder.
+
+Pagination is by keyset, not `offset`: each next page asks for the records
+after the last one read in the sort order (`write_date`, then `id`), written
+into the request's domain. An offset makes the database skip every record
+before it (Postgres and SQLite alike), so a 1,000,000-record model costs
+quadratic time to page through, and a record deleted mid-read shifts the
+offsets so that one record is silently skipped. A short page ends the read,
+so no empty extra request is needed.
 """
 
 from __future__ import annotations
@@ -61,33 +67,49 @@ def raise_jsonrpc_error(response: Response) -> None:
         raise ApiError(f"{name}: {data.get('message') or error.get('message')}", response=response)
 
 
-class OdooOffsetPaginator(BasePaginator):
-    """Offset pagination with the offset at a path inside the JSON body."""
+class OdooKeysetPaginator(BasePaginator):
+    """Next page = the records after the last one read, in the read's sort order."""
 
-    def __init__(self, path: list[str | int], limit: int) -> None:
+    def __init__(self, domain_path: list[str | int], domain: list, keys: list[str],
+                 limit: int) -> None:
         super().__init__()
-        self.path = path
+        self.domain_path = domain_path
+        self.domain = domain
+        self.keys = keys
         self.limit = limit
-        self.offset = 0
-
-    def _slot(self, request: Request) -> tuple[Any, str | int]:
-        node: Any = request.json
-        for key in self.path[:-1]:
-            node = node[key]
-        return node, self.path[-1]
+        self.last: dict[str, Any] | None = None
 
     def init_request(self, request: Request) -> None:
         self._has_next_page = True
-        node, key = self._slot(request)
-        self.offset = node[key] = 0
+        self.last = None
 
     def update_state(self, response: Response, data: list[Any] | None = None) -> None:
-        self.offset += self.limit
         self._has_next_page = len(data or []) >= self.limit
+        if data:
+            self.last = data[-1]
 
     def update_request(self, request: Request) -> None:
-        node, key = self._slot(request)
-        node[key] = self.offset
+        node: Any = request.json
+        for key in self.domain_path[:-1]:
+            node = node[key]
+        node[self.domain_path[-1]] = [*self.domain, *self._after()]
+
+    def _after(self) -> list[Any]:
+        """Odoo's prefix notation for (k1, k2) > (v1, v2): k1 > v1 or (k1 = v1 and k2 > v2)."""
+        assert self.last is not None
+        *ties, final = self.keys
+        clause: list[Any] = [[final, ">", self.last[final]]]
+        for key in reversed(ties):
+            clause = ["|", [key, ">", self.last[key]], "&", [key, "=", self.last[key]], *clause]
+        return clause
+
+
+def sort_keys(order: str) -> list[str]:
+    """The field names of an ascending `order` ("write_date asc, id asc")."""
+    keys = [part.split()[0] for part in order.split(",")]
+    if any("desc" in part.lower() for part in order.split(",")):
+        raise ValueError(f"keyset pages need an ascending order, got {order!r}")
+    return keys
 
 
 class JsonRpc:
@@ -117,11 +139,12 @@ class JsonRpc:
 
     def search_read(
         self, model: str, domain: list, fields: list[str], order: str, limit: int
-    ) -> tuple[str, dict[str, Any], OdooOffsetPaginator]:
-        kwargs = {"fields": fields, "limit": limit, "offset": 0, "order": order}
+    ) -> tuple[str, dict[str, Any], OdooKeysetPaginator]:
+        kwargs = {"fields": fields, "limit": limit, "order": order}
         args = [self.db, self.uid(), PLACEHOLDER, model, "search_read", [domain], kwargs]
         body = self._body("object", "execute_kw", args)
-        return "jsonrpc", body, OdooOffsetPaginator(["params", "args", 6, "offset"], limit)
+        paginator = OdooKeysetPaginator(["params", "args", 5, 0], domain, sort_keys(order), limit)
+        return "jsonrpc", body, paginator
 
 
 class Json2:
@@ -136,6 +159,7 @@ class Json2:
 
     def search_read(
         self, model: str, domain: list, fields: list[str], order: str, limit: int
-    ) -> tuple[str, dict[str, Any], OdooOffsetPaginator]:
-        body = {"domain": domain, "fields": fields, "limit": limit, "offset": 0, "order": order}
-        return f"json/2/{model}/search_read", body, OdooOffsetPaginator(["offset"], limit)
+    ) -> tuple[str, dict[str, Any], OdooKeysetPaginator]:
+        body = {"domain": domain, "fields": fields, "limit": limit, "order": order}
+        paginator = OdooKeysetPaginator(["domain"], domain, sort_keys(order), limit)
+        return f"json/2/{model}/search_read", body, paginator
