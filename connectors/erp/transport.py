@@ -89,6 +89,9 @@ class OdooKeysetPaginator(BasePaginator):
             self.last = data[-1]
 
     def update_request(self, request: Request) -> None:
+        # dlt calls this after every page, the last one (possibly empty) included
+        if not self._has_next_page or self.last is None:
+            return
         node: Any = request.json
         for key in self.domain_path[:-1]:
             node = node[key]

@@ -142,3 +142,12 @@ def test_a_record_deleted_mid_read_does_not_hide_another(erp):
     live = {p["id"] for p in erp.snapshot("res.partner")}
     assert live <= set(seen), f"skipped: {sorted(live - set(seen))}"
     assert len(seen) == len(set(seen))
+
+
+def test_an_empty_model_reads_as_no_rows(erp):
+    """A first page with nothing in it ends the read (no keyset to continue from)."""
+    for record in erp.snapshot("mail.blacklist"):
+        erp.simulator.store.delete("mail.blacklist", str(record["id"]))
+    blacklist = erp_source(erp.base_url, "cdp", "admin", CANARY, page_size=10,
+                           retry_policy=FAST_RETRY).resources["blacklist"]
+    assert list(blacklist) == []
