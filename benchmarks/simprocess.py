@@ -8,7 +8,6 @@ same environment variables the demo sets.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from cdpkit.sandbox_env import SIMULATOR_OPTIONS, simulator_env
+from cdpkit.sandbox_env import SIMULATOR_OPTIONS, simulator_environment
 
 # X allows 15 follower pages (15,000 followers), 450 mention pages and 300 DM pages
 # per 15 minutes: a large account's first sync is those windows, not the connector.
@@ -68,15 +67,8 @@ class SimulatorProcess:
 def simulator_process(world: Path, state_prefix: Path) -> Iterator[SimulatorProcess]:
     """Serve `world` from another process for the block, with the sources' env set."""
     sim = SimulatorProcess(world, state_prefix)
-    env = simulator_env(sim.base_urls)
-    previous = {key: os.environ.get(key) for key in env}
     try:
-        os.environ.update(env)
-        yield sim
+        with simulator_environment(sim.base_urls):
+            yield sim
     finally:
         sim.stop()
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value

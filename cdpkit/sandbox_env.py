@@ -46,20 +46,30 @@ def simulator_env(base_urls: Mapping[str, str]) -> dict[str, str]:
 
 
 @contextmanager
-def running_simulators(world: Path) -> Iterator[dict[str, SimulatorHandle]]:
-    """Serve `world` on loopback for the duration of the block, with the env set."""
-    from sandbox.simulators import start_all
-
-    handles = start_all(world, **SIMULATOR_OPTIONS)
-    previous = {key: os.environ.get(key) for key in simulator_env({s: "" for s in handles})}
+def simulator_environment(base_urls: Mapping[str, str]) -> Iterator[None]:
+    """Point every source's variables at simulators for the block, then restore them."""
+    env = simulator_env(base_urls)
+    previous = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
     try:
-        os.environ.update(simulator_env({s: h.base_url for s, h in handles.items()}))
-        yield handles
+        yield
     finally:
-        for handle in handles.values():
-            handle.stop()
         for key, value in previous.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@contextmanager
+def running_simulators(world: Path) -> Iterator[dict[str, SimulatorHandle]]:
+    """Serve `world` on loopback for the duration of the block, with the env set."""
+    from sandbox.simulators import start_all
+
+    handles = start_all(world, **SIMULATOR_OPTIONS)
+    try:
+        with simulator_environment({s: h.base_url for s, h in handles.items()}):
+            yield handles
+    finally:
+        for handle in handles.values():
+            handle.stop()
