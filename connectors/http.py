@@ -89,6 +89,11 @@ class RetryPolicy:
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
 
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt number `attempt` (1-based), jittered."""
+        base = min(self.max_backoff, self.backoff_base * 2 ** (attempt - 1))
+        return base * random.uniform(1 - self.jitter, 1 + self.jitter)
+
 
 def parse_retry_after(value: str | None) -> float | None:
     """Seconds from a Retry-After header: integer, float ("2.0") or HTTP date."""
@@ -125,8 +130,7 @@ class _Wait:
         if seconds is not None:
             # the server knows when capacity returns; a little jitter avoids a herd
             return min(seconds, p.max_server_wait) + random.uniform(0, p.jitter)
-        backoff = min(p.max_backoff, p.backoff_base * 2 ** (state.attempt_number - 1))
-        return backoff * random.uniform(1 - p.jitter, 1 + p.jitter)
+        return p.backoff(state.attempt_number)
 
 
 def make_session(

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -161,11 +160,10 @@ class BulkReader:
                     if attempt == self.policy.max_attempts:
                         raise requests.ConnectionError(f"bulk result download failed: {exc}"
                                                        ) from None
-                    wait = min(self.policy.max_backoff, self.policy.backoff_base * 2 ** attempt)
+                    wait = self.policy.backoff(attempt + 1)
                     logger.warning("shop %s: bulk result download cut (%s); retry %d in %.1fs",
                                    stream, type(exc).__name__, attempt, wait)
-                    time.sleep(wait * random.uniform(1 - self.policy.jitter,
-                                                     1 + self.policy.jitter))
+                    time.sleep(wait)
 
     def _fetch(self, url: str, path: Path) -> None:
         with self.download_session.get(url, stream=True) as response:

@@ -196,6 +196,11 @@ def _drop_null_objects(page: list[dict[str, Any]], fields: tuple[str, ...]) -> l
     return page
 
 
+def _first_load(cursor: Any) -> bool:
+    """No stored cursor and no range asked for: the whole stream is read (bulk's case)."""
+    return cursor.start_value is None and cursor.end_value is None
+
+
 def _search(cursor: str | None) -> str | None:
     return f"updated_at:>='{cursor}'" if cursor else None
 
@@ -221,7 +226,7 @@ def customers_resource(
             "updatedAt", initial_value=start_date, end_value=end_date, primary_key=whole_row
         ),
     ) -> Iterator[list[dict[str, Any]]]:
-        if bulk and updated_at.start_value is None and updated_at.end_value is None:
+        if bulk and _first_load(updated_at):
             pages = bulk.pages("customers", queries.CUSTOMERS_BULK)
         else:
             variables = {"first": page_size, "query": _search(updated_at.start_value)}
@@ -254,7 +259,7 @@ def orders_resource(
             "updatedAt", initial_value=start_date, end_value=end_date, primary_key=whole_row
         ),
     ) -> Iterator[list[dict[str, Any]]]:
-        if bulk and updated_at.start_value is None and updated_at.end_value is None:
+        if bulk and _first_load(updated_at):
             for page in bulk.pages("orders", queries.ORDERS_BULK, child_field="lineItems"):
                 yield _drop_null_objects(page, ("customer",))
             return
