@@ -24,6 +24,10 @@ from connectors.social import social_source
 # Customer data platforms should not phone home: dlt's anonymous telemetry is
 # off unless the operator turns it back on (RUNTIME__DLTHUB_TELEMETRY=true).
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+# Batches that reach dlt as Arrow tables (connectors/arrow_batches.py) get the same
+# `_dlt_load_id` and `_dlt_id` columns as rows dlt normalises itself.
+os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
+os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_ID", "true")
 
 SOURCES: dict[str, Callable[..., DltSource]] = {
     "shop": shop_source,

@@ -20,6 +20,7 @@ import dlt
 from dlt.sources import DltResource
 from dlt.sources.helpers.rest_client import RESTClient
 
+from connectors.arrow_batches import ArrowWhenFits, batched
 from connectors.boundary import whole_row
 from connectors.deletions import deletions_resource
 from connectors.erp.streams import STREAMS, Stream
@@ -63,16 +64,16 @@ def stream_resource(
             path, body, paginator = transport.search_read(
                 stream.model, domain, list(stream.fields), ORDER, page_size
             )
-            for page in transport.client.paginate(
+            pages = transport.client.paginate(
                 path,
                 method="POST",
                 json=body,
                 paginator=paginator,
                 data_selector=transport.data_selector,
-            ):
-                yield [stream.to_row(record) for record in page]
+            )
+            yield from batched([stream.to_row(record) for record in page] for page in pages)
 
-    return read
+    return read.add_step(ArrowWhenFits(stream.columns()))
 
 
 def live_ids(

@@ -20,6 +20,7 @@ from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
 from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
 
+from connectors.arrow_batches import BATCH_ROWS, ArrowWhenFits, batched
 from connectors.deletions import reconciliation_due
 from connectors.errors import source_errors
 from connectors.hints import columns
@@ -41,6 +42,8 @@ TWEET_COLUMNS = columns(
     text=("id", "text", "author_id", "conversation_id", "in_reply_to_user_id", "lang"),
     timestamp=("created_at",),
 )
+#: X user objects nest their counters; dlt flattens them to public_metrics__<name>
+USER_OBJECTS = ("public_metrics",)
 DM_COLUMNS = columns(
     text=("id", "event_type", "text", "sender_id", "dm_conversation_id"),
     timestamp=("created_at",),
@@ -101,20 +104,24 @@ def users_resource(
         full = reconciliation_due(state.get("reread_at"), reread_every, now)
         known_head = set() if full else set(state.get("head") or ())
         params = {"max_results": min(page_size, 1000), "user.fields": USER_FIELDS}
-        head: list[str] | None = None
-        for page in client.pages("users", f"users/{brand_user_id}/followers", params):
-            rows = list(page)
-            if head is None:
-                head = [u["id"] for u in rows]
-            yield rows
-            if any(u["id"] in known_head for u in rows):
-                break
+        head: list[str] = []
+
+        def until_known_head() -> Iterator[list[dict[str, Any]]]:
+            for page in client.pages("users", f"users/{brand_user_id}/followers", params):
+                rows = list(page)
+                if not head:
+                    head.extend(u["id"] for u in rows)
+                yield rows
+                if any(u["id"] in known_head for u in rows):
+                    return
+
+        yield from batched(until_known_head())
         if head:
             state["head"] = head
         if full:
             state["reread_at"] = now.isoformat()
 
-    return users
+    return users.add_step(ArrowWhenFits(USER_COLUMNS, objects=USER_OBJECTS))
 
 
 def tweets_resource(client: XClient, brand_user_id: str, page_size: int) -> DltResource:
@@ -136,19 +143,31 @@ def tweets_resource(client: XClient, brand_user_id: str, page_size: int) -> DltR
         if state.get("since_id"):
             params["since_id"] = state["since_id"]
         newest = int(state.get("since_id") or 0)
+        mentions: list[dict[str, Any]] = []
+        authors: list[dict[str, Any]] = []
         for page in client.pages("tweets", f"users/{brand_user_id}/mentions", params):
-            if page:
-                newest = max([newest, *(int(t["id"]) for t in page)])
-                # edit_history_tweet_ids is always sent by X; the contract has no use for it
-                rows = [{k: v for k, v in t.items() if k != "edit_history_tweet_ids"} for t in page]
-                yield dlt.mark.with_hints(rows, tweet_hints, create_table_variant=True)
-            authors = (page.response.json().get("includes") or {}).get("users") or []
-            if authors:
-                yield dlt.mark.with_hints(authors, user_hints, create_table_variant=True)
+            newest = max([newest, *(int(t["id"]) for t in page)])
+            # edit_history_tweet_ids is always sent by X; the contract has no use for it
+            mentions.extend({k: v for k, v in t.items() if k != "edit_history_tweet_ids"}
+                            for t in page)
+            authors.extend((page.response.json().get("includes") or {}).get("users") or [])
+            if len(mentions) + len(authors) >= BATCH_ROWS:
+                yield from _tweet_batches(mentions, authors, tweet_hints, user_hints)
+                mentions, authors = [], []
+        yield from _tweet_batches(mentions, authors, tweet_hints, user_hints)
         if newest:
             state["since_id"] = str(newest)
 
-    return tweets
+    return tweets.add_step(ArrowWhenFits(objects=USER_OBJECTS))
+
+
+def _tweet_batches(mentions: list[dict[str, Any]], authors: list[dict[str, Any]],
+                   tweet_hints: Any, user_hints: Any) -> Iterator[Any]:
+    """Mentions and their authors, each to its own table (dlt table variants)."""
+    if mentions:
+        yield dlt.mark.with_hints(mentions, tweet_hints, create_table_variant=True)
+    if authors:
+        yield dlt.mark.with_hints(authors, user_hints, create_table_variant=True)
 
 
 def dm_events_resource(client: XClient, page_size: int) -> DltResource:
@@ -160,10 +179,14 @@ def dm_events_resource(client: XClient, page_size: int) -> DltResource:
         ),
     ) -> Iterator[list[dict[str, Any]]]:
         params = {"max_results": max(1, min(page_size, 100)), "dm_event.fields": DM_FIELDS}
-        for page in client.pages("dm_events", "dm_events", params):
-            yield list(page)
+        start = created_at.start_value
+        pages = (list(page) for page in client.pages("dm_events", "dm_events", params))
+        # newest first: a page reaching back past the cursor is yielded at once, so
+        # dlt's incremental sees the old rows and stops paging there
+        yield from batched(pages, until=lambda page: bool(start) and bool(page)
+                           and page[-1]["created_at"] < start)
 
-    return dm_events
+    return dm_events.add_step(ArrowWhenFits(DM_COLUMNS))
 
 
 @dlt.source(name=SOURCE)

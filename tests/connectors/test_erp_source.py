@@ -132,16 +132,34 @@ def test_odoo_exception_name_in_error(erp, warehouse):
 
 def test_a_record_deleted_mid_read_does_not_hide_another(erp):
     """Keyset pages: removing an already-read record cannot shift a later one out of the read."""
+    first = min(erp.snapshot("res.partner"), key=lambda p: (p["write_date"], p["id"]))
+    serve = erp.simulator.handle
+    partner_reads: list[bytes] = []
+
+    def serve_then_delete(req):
+        response = serve(req)
+        if b"res.partner" in req.body and b"search_read" in req.body:
+            partner_reads.append(req.body)
+            if len(partner_reads) == 1:  # page one is served, page two not yet asked for
+                erp.simulator.store.delete("res.partner", str(first["id"]))
+        return response
+
+    erp.simulator.handle = serve_then_delete
     partners = erp_source(erp.base_url, "cdp", "admin", CANARY, page_size=10,
                           retry_policy=FAST_RETRY).resources["partners"]
-    seen: list[int] = []
-    for row in partners:
-        seen.append(row["id"])
-        if len(seen) == 1:  # page one is in hand, page two not yet asked for
-            erp.simulator.store.delete("res.partner", str(row["id"]))
+    seen = [i for batch in partners for i in _ids(batch)]
+    assert len(partner_reads) > 2, "the read spans pages"
+    assert first["id"] in seen
     live = {p["id"] for p in erp.snapshot("res.partner")}
     assert live <= set(seen), f"skipped: {sorted(live - set(seen))}"
     assert len(seen) == len(set(seen))
+
+
+def _ids(item):
+    """Ids in what a resource yields: an Arrow batch, a list of rows or one row."""
+    if hasattr(item, "column"):
+        return item.column("id").to_pylist()
+    return [row["id"] for row in (item if isinstance(item, list) else [item])]
 
 
 def test_an_empty_model_reads_as_no_rows(erp):
