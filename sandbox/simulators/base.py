@@ -162,6 +162,10 @@ def redact_path(raw_path: str) -> str:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, the body waits for the
+    # client's delayed ACK of the headers (~40 ms a response on Linux). Real API
+    # front ends (nginx's tcp_nodelay) do not wait.
+    disable_nagle_algorithm = True
     server_version = "cdpkit-sim"
     sys_version = ""
     timeout = 60

@@ -180,9 +180,8 @@ class MailchimpSimulator(ReportsMixin, Simulator):
         direction = "DESC" if (req.arg("sort_dir") or "ASC").upper() == "DESC" else "ASC"
         order = f"{SORT_FIELDS[sort]} {direction}, rid {direction}" if sort else "rid"
         where = " AND ".join(conds)
-        docs = self.store.select("members", where, params, order=order, limit=count, offset=offset)
-        return {"members": docs, "list_id": self.list_id,
-                "total_items": self.store.count("members", where, params),
+        docs, total = self.store.page("members", where, params, order, count, offset)
+        return {"members": docs, "list_id": self.list_id, "total_items": total,
                 "_links": links(f"/3.0/lists/{self.list_id}/members")}
 
     def _member(self, req: Request, ident: str, permanent: bool) -> Response:

@@ -54,12 +54,10 @@ class ReportsMixin:
         cond = (f"campaign_id = ? AND action IN ({', '.join('?' for _ in actions)})"
                 + (" AND ts > ?" if since else ""))
         params: list[Any] = [campaign_id, *actions] + ([since] if since else [])
-        total = self.store.scalar(f"SELECT COUNT(DISTINCT email_id) FROM {tbl} WHERE {cond}",
-                                  params)
-        rows = self.store.rows(f"SELECT email_id, MIN(rid) AS r FROM {tbl} WHERE {cond} "
-                               "GROUP BY email_id ORDER BY r LIMIT ? OFFSET ?",
-                               [*params, count, offset])
-        return [r[0] for r in rows], int(total or 0)
+        everyone = self.store.rows_until_written(
+            f"SELECT email_id, MIN(rid) AS r FROM {tbl} WHERE {cond} GROUP BY email_id ORDER BY r",
+            params)
+        return [r[0] for r in everyone[offset:offset + count]], len(everyone)
 
     def _base(self, campaign_id: str, ev: dict) -> dict:
         return {"campaign_id": campaign_id, "list_id": self.list_id, "list_is_active": True,

@@ -43,6 +43,10 @@ class Collection:
     indexes: tuple[tuple[str, ...], ...] = ()
 
 
+#: distinct read queries remembered at once (one per offset-paged read in flight)
+REMEMBERED_QUERIES = 16
+
+
 class RecordStore:
     """Tables of JSON documents with extracted, indexed columns."""
 
@@ -57,6 +61,10 @@ class RecordStore:
             "CREATE TABLE IF NOT EXISTS _sim_loaded (tbl TEXT PRIMARY KEY, n INTEGER)"
         )
         self._db.create_function("odoo_like", 3, _odoo_like, deterministic=True)
+        #: bumped by every write; remembered query answers are kept for one version
+        self._version = 0
+        self._remembered: dict[tuple[str, tuple], list[tuple]] = {}
+        self._remembered_version = 0
 
     def table(self, name: str) -> str:
         """The SQL table name of a collection."""
@@ -114,6 +122,7 @@ class RecordStore:
             self._db.executemany(sql, batch)
             n += len(batch)
         self._db.execute("COMMIT")
+        self._version += 1
         return n
 
     def _insert_sql(self, spec: Collection, upsert: bool) -> str:
@@ -137,11 +146,13 @@ class RecordStore:
         spec = self._specs[name]
         with self._lock:
             self._db.execute(self._insert_sql(spec, upsert=True), self._row(spec, doc))
+            self._version += 1
 
     def delete(self, name: str, key: str) -> bool:
         """Remove a record for good; True if it existed."""
         with self._lock:
             cur = self._db.execute(f"DELETE FROM {self.table(name)} WHERE key = ?", (str(key),))
+            self._version += 1
             return cur.rowcount > 0
 
     def get(self, name: str, key: str) -> dict | None:
@@ -180,6 +191,41 @@ class RecordStore:
         """Raw rows from a query over the collection tables."""
         with self._lock:
             return self._db.execute(sql, tuple(params)).fetchall()
+
+    def rows_until_written(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """A read query's rows, remembered until the next write to the store.
+
+        Offset-paged APIs (Mailchimp) run the same ordered query for every page;
+        a real service answers from indexes and caches, while SQLite would scan
+        and sort the whole match again for each page, making a first sync of a
+        large audience quadratic in the simulator. Any write forgets every
+        remembered answer, so a page is exactly what a fresh query would give.
+        """
+        key = (sql, tuple(params))
+        with self._lock:
+            if self._remembered_version != self._version:
+                self._remembered = {}
+                self._remembered_version = self._version
+            rows = self._remembered.get(key)
+            if rows is None:
+                if len(self._remembered) >= REMEMBERED_QUERIES:
+                    self._remembered.pop(next(iter(self._remembered)))
+                rows = self._remembered[key] = self._db.execute(sql, key[1]).fetchall()
+            return rows
+
+    def page(self, name: str, where: str, params: Sequence[Any], order: str, limit: int,
+             offset: int) -> tuple[list[dict], int]:
+        """One offset page of the records matching `where` in `order`, and how many match."""
+        rids = self.rows_until_written(
+            f"SELECT rid FROM {self.table(name)} WHERE {where} ORDER BY {order}", params)
+        chosen = [r[0] for r in rids[offset:offset + limit]]
+        if not chosen:
+            return [], len(rids)
+        marks = ", ".join("?" for _ in chosen)
+        with self._lock:
+            found = dict(self._db.execute(
+                f"SELECT rid, doc FROM {self.table(name)} WHERE rid IN ({marks})", chosen))
+        return [json.loads(found[rid]) for rid in chosen], len(rids)
 
     def count(self, name: str, where: str = "", params: Sequence[Any] = ()) -> int:
         """How many records match."""
