@@ -14,7 +14,6 @@ own with `__parentId`, right after their parent (`groupObjects: true`).
 
 from __future__ import annotations
 
-import json
 import logging
 import tempfile
 import time
@@ -24,8 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import orjson
 import requests
 
+from connectors.arrow_batches import BATCH_ROWS
 from connectors.errors import SourceError, source_errors
 from connectors.http import RetryPolicy, check_base_url, make_session
 
@@ -49,6 +50,7 @@ query CurrentBulkOperation {
 }
 """
 RUNNING = ("CREATED", "RUNNING", "CANCELING")
+SUPERSEDED_RESTARTS = 3
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ class BulkSettings:
     first_poll: float = 0.25
     max_poll: float = 10.0
     timeout: float = 6 * 3600.0
-    page_size: int = 1000
+    #: records a page: dlt spends a fixed ~3 ms on every page it is handed
+    page_size: int = BATCH_ROWS
 
 
 class BulkReader:
@@ -88,7 +91,7 @@ class BulkReader:
                     if len(page) >= self.settings.page_size:
                         yield page
                         page = []
-            except ValueError as exc:  # also json.JSONDecodeError
+            except ValueError as exc:  # also orjson.JSONDecodeError
                 raise SourceError(SOURCE, stream, f"unreadable bulk result: {exc}") from None
             if page:
                 yield page
@@ -97,8 +100,19 @@ class BulkReader:
     def _run(self, stream: str, query: str) -> str | None:
         """Start (or adopt) the operation, wait for it, return its result URL."""
         with source_errors(SOURCE, stream, self.client.secrets):
-            op_id = self._start(stream, query)
-            done = self._wait(stream, lambda op: op["id"] == op_id and op["status"] not in RUNNING)
+            for _ in range(SUPERSEDED_RESTARTS):
+                op_id = self._start(stream, query)
+                done = self._wait(stream, lambda op: op["status"] not in RUNNING)
+                if done["id"] == op_id:
+                    break
+                # `currentBulkOperation` shows only the newest operation: another one
+                # (a killed run's request landing late, another app) started after
+                # ours ended, so our result URL is out of reach. Run ours again.
+                logger.info("shop %s: bulk operation %s was superseded by %s before its "
+                            "result was read; running it again", stream, op_id, done["id"])
+            else:
+                raise SourceError(SOURCE, stream, f"bulk operations kept being superseded "
+                                  f"({SUPERSEDED_RESTARTS} times) before their results were read")
         if done["status"] != "COMPLETED":
             raise SourceError(SOURCE, stream, f"bulk operation {done['id']} ended "
                               f"{done['status']} ({done.get('errorCode') or 'no error code'})")
@@ -187,10 +201,10 @@ def _same(a: str | None, b: str) -> bool:
 
 
 def _read_lines(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as lines:
+    with path.open("rb") as lines:
         for line in lines:
             if line.strip():
-                yield json.loads(line)
+                yield orjson.loads(line)
 
 
 def assemble(objects: Iterable[dict[str, Any]], child_field: str | None

@@ -102,6 +102,30 @@ def test_someone_elses_operation_is_waited_for(shop, warehouse):
     assert bulk.operations[other["bulkOperation"]["id"]].status == "COMPLETED"
 
 
+def test_an_operation_superseded_before_its_result_is_read_runs_again(shop, warehouse):
+    """A killed run's last request can land late and start another operation after ours
+    ended: `currentBulkOperation` then shows only that one, so ours is run again."""
+    bulk = shop.simulator.bulk
+    run_query = bulk.run_query
+    late: list[dict] = []
+
+    def run_then_supersede(query, *args, **kwargs):
+        mine = run_query(query, *args, **kwargs)
+        if not late:
+            op = bulk.operations[mine["bulkOperation"]["id"]]
+            while op.running:  # ours ends, then the late request arrives
+                time.sleep(0.01)
+            late.append(run_query("{ orders { edges { node { id } } } }"))
+        return mine
+
+    bulk.run_query = run_then_supersede
+    counts = warehouse("shop").run(source(shop).with_resources("customers"))
+    assert counts["customers"] == len(shop.snapshot("customers"))
+    assert not late[0]["userErrors"]
+    customer_ops = [op for op in bulk.operations.values() if "customers" in op.query]
+    assert len(customer_ops) == 2, "the superseded operation was run again"
+
+
 def test_a_failed_operation_is_a_clear_error(shop, warehouse, all_logs):
     shop.simulator.bulk.fail_next = "INTERNAL_SERVER_ERROR"
     with pytest.raises(PipelineStepFailed) as info:
