@@ -21,7 +21,7 @@ USER = columns(text=("id",), bigint=("public_metrics__followers_count",
 
 def partner(i: int, **changes):
     row = {"id": i, "country_id": 5, "name": f"P{i}", "country_id__name": "UK",
-           "active": True, "score": 2, "write_date": "2024-02-01 10:00:0%d" % i,
+           "active": True, "score": 2, "write_date": f"2024-02-01 10:00:0{i}",
            "birthday": "1990-01-31"}
     return {**row, **changes}
 
@@ -35,7 +35,7 @@ def test_declared_rows_become_typed_columns():
     assert table.column("score").to_pylist() == [2.0, 2.5], "an int in a double column is a double"
     assert table.column("active").to_pylist() == [True, None]
     assert table.column("write_date").to_pylist() == [
-        dt.datetime(2024, 2, 1, 10, 0, 1, tzinfo=UTC), dt.datetime(2024, 2, 1, 10, 0, 2, tzinfo=UTC)]
+        dt.datetime(2024, 2, 1, 10, 0, second, tzinfo=UTC) for second in (1, 2)]
     assert table.column("birthday").to_pylist() == [dt.date(1990, 1, 31), None]
 
 
@@ -46,7 +46,7 @@ def test_declared_rows_become_typed_columns():
 def test_iso_timestamps_with_offsets_are_utc(stamps):
     table = to_arrow([partner(1, write_date=stamps[0]), partner(2, write_date=stamps[1])], PARTNER)
     assert table.column("write_date").to_pylist() == [
-        dt.datetime(2024, 2, 1, 10, tzinfo=UTC), dt.datetime(2024, 2, 1, 10, 0, 0, 250000, tzinfo=UTC)]
+        dt.datetime(2024, 2, 1, 10, 0, 0, micros, tzinfo=UTC) for micros in (0, 250_000)]
 
 
 def test_a_column_missing_from_every_row_is_all_null():
