@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import dlt
 from dlt.sources import DltResource
 
+from connectors.arrow_batches import ArrowWhenFits, batched
 from connectors.hints import columns
 
 if TYPE_CHECKING:
@@ -31,6 +32,10 @@ PRIMARY_KEY = ("campaign_id", "email_id", "action", "timestamp")
 #: How far before the previous sync's start activity is asked for again.
 OVERLAP = timedelta(minutes=10)
 COLUMNS = ("campaign_id", "email_id", "email_address", "action", "timestamp", "url", "ip")
+ACTIVITY_COLUMNS = columns(
+    text=("campaign_id", "email_id", "email_address", "action", "url", "ip"),
+    timestamp=("timestamp",),
+)
 
 
 def _row(
@@ -96,17 +101,12 @@ def activity_rows(client: MailchimpClient, campaigns: DltResource) -> DltResourc
         name="email_activity",
         primary_key=list(PRIMARY_KEY),
         write_disposition="merge",
-        columns=columns(
-            text=("campaign_id", "email_id", "email_address", "action", "url", "ip"),
-            timestamp=("timestamp",),
-        ),
+        columns=ACTIVITY_COLUMNS,
     )
     def email_activity(page: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         state = dlt.current.resource_state()
-        for campaign in page:
-            if campaign.get("send_time"):
-                for rows in campaign_activity(client, campaign, state):
-                    if rows:
-                        yield rows
+        sent = [campaign for campaign in page if campaign.get("send_time")]
+        yield from batched(rows for campaign in sent
+                           for rows in campaign_activity(client, campaign, state))
 
-    return email_activity
+    return email_activity.add_step(ArrowWhenFits(ACTIVITY_COLUMNS))

@@ -25,6 +25,7 @@ from dlt.sources.helpers.rest_client.auth import HttpBasicAuth
 from dlt.sources.helpers.rest_client.paginators import OffsetPaginator
 from requests import Response
 
+from connectors.arrow_batches import batched
 from connectors.boundary import whole_row
 from connectors.email.activity import activity_rows
 from connectors.errors import source_errors
@@ -165,12 +166,13 @@ def members_resource(
         since = _since(last_changed.start_value)
         if since:
             params["since_last_changed"] = since
-        for status in (None, "archived"):
-            extra = {"status": status} if status else {}
-            for page in client.pages(
-                "members", f"lists/{list_id}/members", "members", params | extra
-            ):
-                yield [_member_row(m) for m in page]
+        pages = (
+            [_member_row(m) for m in page]
+            for status in (None, "archived")
+            for page in client.pages("members", f"lists/{list_id}/members", "members",
+                                     params | ({"status": status} if status else {}))
+        )
+        yield from batched(pages)  # dlt's cost per page handed over is fixed (~3 ms)
 
     return members
 
