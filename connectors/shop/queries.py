@@ -4,6 +4,8 @@ Kept apart from the source so a reader can diff the selections against
 docs/data-contract.md section 3 (raw_shop) at a glance.
 """
 
+import json
+
 MONEY = "shopMoney { amount currencyCode }"
 
 CUSTOMER_FIELDS = """
@@ -74,8 +76,24 @@ query Ids($first: Int!, $after: String) {{
 # back as lines of their own, so line items need no pageInfo.
 BULK_ORDER_FIELDS = f"{ORDER_OWN_FIELDS} lineItems {{ edges {{ node {{ {LINE_ITEM_FIELDS} }} }} }}"
 
-CUSTOMERS_BULK = f"{{ customers {{ edges {{ node {{ {CUSTOMER_FIELDS} }} }} }} }}"
 
-ORDERS_BULK = f"{{ orders {{ edges {{ node {{ {BULK_ORDER_FIELDS} }} }} }} }}"
+
+def bulk_query(connection: str, fields: str, search: str | None = None) -> str:
+    """A bulk operation's query: every node of `connection`, or those `search` selects."""
+    arguments = f"(query: {json.dumps(search)})" if search else ""
+    return f"{{ {connection}{arguments} {{ edges {{ node {{ {fields} }} }} }} }}"
+
+
+CUSTOMERS_BULK = bulk_query("customers", CUSTOMER_FIELDS)
+
+ORDERS_BULK = bulk_query("orders", BULK_ORDER_FIELDS)
+
+# How many records a search selects, up to `limit` (Shopify counts at most 10,000
+# by default; beyond `limit` the precision is AT_LEAST).
+COUNT = """
+query Count($query: String, $limit: Int) {{
+  {connection}Count(query: $query, limit: $limit) {{ count precision }}
+}}
+"""
 
 IDS_BULK = "{{ {connection} {{ edges {{ node {{ id }} }} }} }}"

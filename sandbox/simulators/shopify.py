@@ -264,8 +264,20 @@ def _attach_resolvers(sim: ShopifySimulator) -> None:
             return paginate(sim, spec, args)
         return resolve
 
+    def count(spec: Collection):
+        def resolve(_root: Any, _info: Any, query: str | None = None,
+                    limit: int | None = 10000) -> dict:
+            where, params = search_to_sql(query)
+            n = sim.store.count(spec.name, where, params)
+            if limit is not None and n > limit:
+                return {"count": limit, "precision": "AT_LEAST"}
+            return {"count": n, "precision": "EXACT"}
+        return resolve
+
     fields["customers"].resolve = connection(CUSTOMERS)
     fields["orders"].resolve = connection(ORDERS)
+    fields["customersCount"].resolve = count(CUSTOMERS)
+    fields["ordersCount"].resolve = count(ORDERS)
     fields["customer"].resolve = lambda _r, _i, id: sim.store.get("customers", id)  # noqa: A006
     fields["order"].resolve = lambda _r, _i, id: sim.store.get("orders", id)  # noqa: A006
     fields["currentBulkOperation"].resolve = lambda _r, _i, type="QUERY": (  # noqa: A006

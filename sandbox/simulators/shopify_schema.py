@@ -196,13 +196,18 @@ type Mutation {{
   bulkOperationCancel(id: ID!): BulkOperationCancelPayload
 }}
 
+enum CountPrecision {{ AT_LEAST EXACT }}
+type Count {{ count: Int! precision: CountPrecision! }}
+
 type QueryRoot {{
   currentBulkOperation(type: BulkOperationType = QUERY): BulkOperation
   customers(first: Int, after: String, last: Int, before: String, reverse: Boolean = false,
             sortKey: CustomerSortKeys = ID, query: String): CustomerConnection!
+  customersCount(query: String, limit: Int = 10000): Count
   customer(id: ID!): Customer
   orders(first: Int, after: String, last: Int, before: String, reverse: Boolean = false,
          sortKey: OrderSortKeys = PROCESSED_AT, query: String): OrderConnection!
+  ordersCount(query: String, limit: Int = 10000): Count
   order(id: ID!): Order
 }}
 """

@@ -8,6 +8,7 @@ import pytest
 from conftest import Warehouse
 from conn_helpers import FAST_RETRY, checksum, exception_text, source_error
 from dlt.pipeline.exceptions import PipelineStepFailed
+from sim_compare import assert_raw_matches
 
 from connectors.shop import queries, shop_source
 from connectors.shop.bulk import assemble
@@ -72,6 +73,28 @@ def test_incremental_syncs_page_instead_of_starting_operations(shop, warehouse):
                                for c in ("customers", "orders")], \
         "the second sync read the change by paging; only its deletion check listed ids in bulk"
     assert set(wh.ids("customers")) == {c["id"] for c in shop.snapshot("customers")}
+
+
+def test_a_large_change_set_is_read_by_a_filtered_bulk_operation(shop, warehouse):
+    wh = warehouse("shop")
+    wh.run(source(shop, detect_deletions=False))
+    shop.mutate(new=3, updated=8, seed=32)
+    wh.run(source(shop, detect_deletions=False, bulk_from=2))
+    incremental = list(shop.simulator.bulk.operations.values())[2:]
+    assert [op.query.split("(query: ")[0] for op in incremental] == ["{ customers", "{ orders"]
+    assert all("updated_at:>=" in op.query for op in incremental), "only what changed"
+    assert all(op.root_object_count < len(shop.snapshot(c))
+               for op, c in zip(incremental, ("customers", "orders"), strict=True))
+    assert_raw_matches(wh.query, shop.snapshot, "shop")
+
+
+def test_a_small_change_set_pages(shop, warehouse):
+    wh = warehouse("shop")
+    wh.run(source(shop, detect_deletions=False))
+    shop.mutate(new=1, updated=2, seed=33)
+    wh.run(source(shop, detect_deletions=False, bulk_from=10_000))
+    assert len(shop.simulator.bulk.operations) == 2, "no operation after the first load"
+    assert_raw_matches(wh.query, shop.snapshot, "shop")
 
 
 def test_a_download_cut_mid_body_is_fetched_again(shop, warehouse):
