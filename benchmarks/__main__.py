@@ -4,7 +4,8 @@
                          [--connector-people 20000] [--pipeline-people 5000 20000]
 
 With a bench named, only that one runs (e.g. `python -m benchmarks connectors
---connector-people 1000000`).
+--connector-people 1000000`; `--connector-world DIR` reuses a world made with
+`python -m sandbox.world --people 1000000 --seed 3 --out DIR`).
 
 Results are printed and written to `.cdpkit/bench/results.json` (one bench alone:
 `.cdpkit/bench/<bench>.json`).
@@ -80,6 +81,8 @@ def main() -> int:
     parser.add_argument("--world-people", type=int, default=100_000)
     parser.add_argument("--pipeline-people", type=int, nargs="*", default=[5000, 20000])
     parser.add_argument("--connector-people", type=int, nargs="*", default=[20000])
+    parser.add_argument("--connector-world", type=Path,
+                        help="reuse this world (one --connector-people, generated with seed 3)")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="cdpkit-bench-"))
     results = []
@@ -92,7 +95,7 @@ def main() -> int:
         for people in args.connector_people if args.only in (None, "connectors") else []:
             print(f"connectors, full then incremental after 1% changes, {people:,} people ...",
                   flush=True)
-            results.append(bench_connectors(people, root))
+            results.append(bench_connectors(people, root, args.connector_world))
             print(format_table(results[-1]), flush=True)
         for people in args.pipeline_people if args.only in (None, "pipeline") else []:
             print(f"whole pipeline, {people:,} people ...", flush=True)

@@ -16,6 +16,7 @@ and its children) and the simulator process, so CPU per record can be compared.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from dataclasses import replace
@@ -32,10 +33,17 @@ from sandbox.world import generate_world
 BENCHED = ("shop", "erp", "email", "social")
 
 
-def bench_connectors(people: int, root: Path) -> dict:
-    world = root / f"connectors-world-{people}"
+def bench_connectors(people: int, root: Path, world: Path | None = None) -> dict:
+    """The bench on a world of `people`; `world` reuses one generated before with
+    `python -m sandbox.world --people N --seed 3 --out DIR` (a million people take minutes)."""
     started = time.perf_counter()
-    generate_world(world, people=people, seed=3)
+    if world is None:
+        world = root / f"connectors-world-{people}"
+        generate_world(world, people=people, seed=3)
+    else:
+        manifest = json.loads((world / "manifest.json").read_text())
+        if (manifest["people"], manifest["seed"]) != (people, 3):
+            raise ValueError(f"{world} is not the bench's {people:,}-person world (seed 3)")
     result: dict[str, Any] = {"bench": "connectors", "people": people,
                               "world_seconds": round(time.perf_counter() - started, 1)}
     request = SyncRequest(warehouse=root / f"connectors-{people}.duckdb",
