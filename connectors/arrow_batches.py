@@ -133,6 +133,8 @@ def _typed(values: list[Any], data_type: str, name: str) -> pa.Array:
         raise DoesNotFit(f"{name}: mixed or oversized values") from exc
     if inferred.type == pa.null():
         return pa.nulls(len(values), _TARGET[data_type])
+    if data_type == "timestamp" and pa.types.is_timestamp(inferred.type) and inferred.type.tz:
+        return pc.cast(inferred, UTC_MICROS)  # datetimes with an offset (parsed_timestamps.py)
     if inferred.type not in _ACCEPTS[data_type]:
         raise DoesNotFit(f"{name}: {inferred.type} values in a {data_type} column")
     if data_type == "timestamp":

@@ -31,6 +31,7 @@ from connectors.email.activity import activity_rows
 from connectors.errors import source_errors
 from connectors.hints import columns, nested
 from connectors.http import check_base_url, make_session
+from connectors.parsed_timestamps import TimestampsParsed
 
 SOURCE = "email"
 _THROTTLE_WORDS = re.compile(r"throttl|too many|rate.?limit", re.IGNORECASE)
@@ -174,7 +175,8 @@ def members_resource(
         )
         yield from batched(pages)  # dlt's cost per page handed over is fixed (~3 ms)
 
-    return members
+    return members.add_step(
+        TimestampsParsed(("timestamp_signup",), ("timestamp_opt",), ("last_changed",)))
 
 
 def campaigns_resource(client: MailchimpClient) -> DltResource:

@@ -27,6 +27,7 @@ from connectors.deletions import deletions_resource
 from connectors.errors import ApiError, source_errors
 from connectors.hints import columns, nested
 from connectors.http import RetryPolicy, check_base_url, make_session
+from connectors.parsed_timestamps import EACH, TimestampsParsed
 from connectors.shop import queries, throttle
 from connectors.shop.bulk import BulkReader
 
@@ -259,7 +260,9 @@ def customers_resource(
         for page in pages:
             yield _drop_null_objects(page, CUSTOMER_OBJECTS)
 
-    return customers
+    return customers.add_step(TimestampsParsed(
+        ("createdAt",), ("updatedAt",), ("emailMarketingConsent", "consentUpdatedAt"),
+        ("smsMarketingConsent", "consentUpdatedAt")))
 
 
 def orders_resource(
@@ -299,7 +302,9 @@ def orders_resource(
                 order["lineItems"] = _line_items(client, order, line_items_page_size)
             yield _drop_null_objects(page, ("customer",))
 
-    return orders
+    return orders.add_step(TimestampsParsed(
+        ("createdAt",), ("updatedAt",), ("processedAt",), ("cancelledAt",),
+        ("refunds", EACH, "createdAt")))
 
 
 def _line_items(client: ShopClient, order: dict[str, Any], page_size: int) -> list[dict]:

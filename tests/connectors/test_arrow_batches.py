@@ -49,6 +49,14 @@ def test_iso_timestamps_with_offsets_are_utc(stamps):
         dt.datetime(2024, 2, 1, 10, 0, 0, micros, tzinfo=UTC) for micros in (0, 250_000)]
 
 
+def test_aware_datetimes_are_utc_and_naive_ones_refused():
+    aware = dt.datetime(2024, 2, 1, 12, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    table = to_arrow([partner(1, write_date=aware)], PARTNER)
+    assert table.column("write_date").to_pylist() == [dt.datetime(2024, 2, 1, 10, tzinfo=UTC)]
+    with pytest.raises(DoesNotFit):
+        to_arrow([partner(1, write_date=dt.datetime(2024, 2, 1, 12))], PARTNER)
+
+
 def test_a_column_missing_from_every_row_is_all_null():
     rows = [{k: v for k, v in partner(i).items() if k != "name"} for i in range(3)]
     table = to_arrow(rows, PARTNER)
