@@ -43,12 +43,14 @@ def test_unlinked_partners_are_recorded_and_archived_ones_are_not(world, warehou
     handle = start_erp(world)
     try:
         def source():
+            # id listings ask for ten times `page_size`: 4 makes them span pages too
             return erp_source(handle.base_url, "cdp", "admin", "odoo_sandbox_key",
-                              page_size=40, retry_policy=FAST_RETRY)
+                              page_size=4, retry_policy=FAST_RETRY)
 
         wh = warehouse("erp")
         wh.run(source())
         held = {str(i) for i in wh.ids("partners")}
+        assert len(held) > 40, "the partners' id listing spans pages"
         archived_sql = "select id from raw_erp.partners where active = false"
         archived_before = {str(i) for (i,) in wh.query(archived_sql)}
         handle.mutate(deleted=12, seed=5)
