@@ -131,17 +131,17 @@ class MailchimpClient:
         )
 
     def pages(
-        self, stream: str, path: str, key: str, params: dict[str, Any]
+        self, stream: str, path: str, key: str, params: dict[str, Any], offset: int = 0
     ) -> Iterator[list[dict[str, Any]]]:
+        """Pages from `offset` on; each keeps its `.response` (for `total_items`)."""
         paginator = OffsetPaginator(
-            limit=self.page_size, limit_param="count", offset_param="offset",
+            limit=self.page_size, offset=offset, limit_param="count", offset_param="offset",
             total_path="total_items",
         )
         with source_errors(SOURCE, stream, self.secrets):
-            for page in self.rest.paginate(
+            yield from self.rest.paginate(
                 path, params=dict(params), paginator=paginator, data_selector=key
-            ):
-                yield list(page)
+            )
 
 
 def members_resource(

@@ -141,3 +141,52 @@ def test_activity_is_incremental_per_campaign(email, warehouse):
         "select count(*) from raw_email.email_activity where campaign_id = "
         f"'{sent['id']}' and email_id = '{member['id']}' and ip = '192.0.2.7'")
     assert opens == [(1,)]
+
+
+def _unsubscribe(email, campaign_id, member):
+    email.simulator.store.put("activity", {
+        "campaign_id": campaign_id, "email_id": member["id"],
+        "email_address": member["email_address"], "action": "unsubscribe",
+        "timestamp": datetime.now().astimezone().isoformat(timespec="seconds")})
+
+
+def test_unsubscribes_resume_near_where_the_last_sync_ended(email, warehouse, monkeypatch):
+    monkeypatch.setattr("connectors.email.activity.UNSUBSCRIBED_OVERLAP", 1)
+    wh = warehouse("email")
+    wh.run(source(email, page_size=2))
+    events = email.snapshot("activity")
+    by_campaign: dict[str, list[dict]] = {}
+    for e in events:
+        if e["action"] == "unsubscribe":
+            by_campaign.setdefault(e["campaign_id"], []).append(e)
+    cid, unsubscribed = max(by_campaign.items(), key=lambda kv: len(kv[1]))
+    assert len(unsubscribed) >= 3, "the world has a campaign with a few unsubscribes"
+    gone = {e["email_id"] for e in unsubscribed}
+    fresh = [m for m in email.snapshot("members") if m["id"] not in gone]
+
+    def loaded() -> set[str]:
+        return {r[0] for r in wh.query("select email_id from raw_email.email_activity where "
+                                       f"action = 'unsubscribe' and campaign_id = '{cid}'")}
+
+    def offsets_read(since: int) -> list[int]:
+        paths = [r["path"] for r in email.request_log[since:]
+                 if f"/reports/{cid}/unsubscribed" in r["path"]]
+        return [int(p.split("offset=")[1].split("&")[0]) for p in paths]
+
+    for member in fresh[:3]:
+        _unsubscribe(email, cid, member)
+    before = len(email.request_log)
+    wh.run(source(email, page_size=2))
+    assert offsets_read(before)[0] == len(unsubscribed) - 1, "resumed, with the overlap"
+    assert loaded() == gone | {m["id"] for m in fresh[:3]}
+
+    # members resubscribe: the report shrinks below what was read, so it is read whole
+    for e in unsubscribed:
+        key = f"{cid}:{e['email_id']}:unsubscribe:{e.get('timestamp')}:{e.get('url') or ''}"
+        assert email.simulator.store.delete("activity", key)
+    _unsubscribe(email, cid, fresh[3])
+    before = len(email.request_log)
+    wh.run(source(email, page_size=2))
+    offsets = offsets_read(before)
+    assert offsets[0] == len(unsubscribed) + 3 - 1 and 0 in offsets[1:], "read again whole"
+    assert {m["id"] for m in fresh[:4]} <= loaded()
