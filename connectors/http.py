@@ -18,10 +18,12 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from email.utils import mktime_tz, parsedate_tz
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
+from dlt.common.jsonpath import JSONPath, compile_path
 from dlt.sources.helpers.requests import Session
 from dlt.sources.helpers.requests.retry import (
     DEFAULT_RETRY_EXCEPTIONS,
@@ -157,6 +159,17 @@ def parse_json_once(response: Response) -> None:
         return parsed[0]
 
     response.json = json  # type: ignore[method-assign]
+
+
+@lru_cache(maxsize=256)
+def json_path(path: str) -> JSONPath:
+    """`path` compiled once, for `RESTClient.paginate(data_selector=...)`.
+
+    dlt compiles a string selector again on every page (jsonpath_ng builds its
+    parser each time, about 1 ms): a tenth of the client's CPU on X mentions,
+    100 to a page. A compiled path is used as it is.
+    """
+    return compile_path(path)
 
 
 def make_session(

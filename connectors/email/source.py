@@ -30,7 +30,7 @@ from connectors.boundary import whole_row
 from connectors.email.activity import activity_rows
 from connectors.errors import source_errors
 from connectors.hints import columns, nested
-from connectors.http import check_base_url, make_session
+from connectors.http import check_base_url, json_path, make_session
 from connectors.parsed_timestamps import TimestampsParsed
 
 SOURCE = "email"
@@ -140,7 +140,7 @@ class MailchimpClient:
         )
         with source_errors(SOURCE, stream, self.secrets):
             yield from self.rest.paginate(
-                path, params=dict(params), paginator=paginator, data_selector=key
+                path, params=dict(params), paginator=paginator, data_selector=json_path(key)
             )
 
 

@@ -26,7 +26,7 @@ from connectors.deletions import deletions_resource
 from connectors.erp.streams import STREAMS, Stream
 from connectors.erp.transport import Json2, JsonRpc, raise_jsonrpc_error
 from connectors.errors import source_errors
-from connectors.http import check_base_url, make_session
+from connectors.http import check_base_url, json_path, make_session
 
 SOURCE = "erp"
 ORDER = "write_date asc, id asc"
@@ -71,7 +71,7 @@ def stream_resource(
                 method="POST",
                 json=body,
                 paginator=paginator,
-                data_selector=transport.data_selector,
+                data_selector=json_path(transport.data_selector),
             )
             yield from batched([stream.to_row(record) for record in page] for page in pages)
 
@@ -89,7 +89,7 @@ def live_ids(
         )
         for page in transport.client.paginate(
             path, method="POST", json=body, paginator=paginator,
-            data_selector=transport.data_selector,
+            data_selector=json_path(transport.data_selector),
         ):
             yield [record["id"] for record in page]
 

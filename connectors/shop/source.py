@@ -26,7 +26,7 @@ from connectors.boundary import whole_row
 from connectors.deletions import deletions_resource
 from connectors.errors import ApiError, source_errors
 from connectors.hints import columns, nested
-from connectors.http import RetryPolicy, check_base_url, make_session
+from connectors.http import RetryPolicy, check_base_url, json_path, make_session
 from connectors.parsed_timestamps import EACH, TimestampsParsed
 from connectors.shop import queries, throttle
 from connectors.shop.bulk import BulkReader
@@ -161,7 +161,7 @@ class ShopClient:
                         method="POST",
                         json=body,
                         paginator=paginator,
-                        data_selector=f"data.{connection}.edges[*].node",
+                        data_selector=json_path(f"data.{connection}.edges[*].node"),
                     ):
                         started = True
                         yield list(page)
