@@ -113,3 +113,28 @@ def test_bad_token_is_a_clear_redacted_error(shop, warehouse, all_logs):
     assert "401" in str(err) and "graphql.json" in str(err)
     assert bad not in exception_text(info.value)
     assert bad not in all_logs.text
+
+
+def test_a_throttled_storm_mid_pagination_is_waited_out(world, warehouse, all_logs):
+    """Another app on the same shop keeps emptying the bucket: several queries in a row
+    come back THROTTLED (HTTP 200 with an error), each is retried after the wait the
+    bucket's throttleStatus implies, and the load still equals the shop."""
+    handle = start_shop(world, token=CANARY, bucket_size=1000, restore_rate=2000)
+    serve, served = handle.simulator.handle, []
+
+    def competing_app_drains(req):
+        served.append(req.path)
+        if 3 <= len(served) <= 5:  # pages two to four meet an empty bucket
+            bucket = handle.simulator.bucket
+            bucket.take(int(bucket.status()["currentlyAvailable"]))
+        return serve(req)
+
+    handle.simulator.handle = competing_app_drains
+    try:
+        counts = warehouse("shop").run(source(handle, bulk=False).with_resources("customers"))
+        assert counts["customers"] == len(handle.snapshot("customers"))
+        retried = [r for r in all_logs.records if "HTTP 200 from" in r.getMessage()]
+        assert len(retried) >= 3, "three THROTTLED answers in a row, each retried"
+        assert CANARY not in all_logs.text
+    finally:
+        handle.stop()
