@@ -33,7 +33,7 @@ PRIMARY_KEY = ("campaign_id", "email_id", "action", "timestamp")
 #: How far before the previous sync's start activity is asked for again.
 OVERLAP = timedelta(minutes=10)
 #: Rows of a campaign's unsubscribed report read again before where the last sync ended.
-UNSUBSCRIBED_OVERLAP = 1000
+UNSUBSCRIBED_OVERLAP = 200
 COLUMNS = ("campaign_id", "email_id", "email_address", "action", "timestamp", "url", "ip")
 ACTIVITY_COLUMNS = columns(
     text=("campaign_id", "email_id", "email_address", "action", "url", "ip"),

@@ -51,7 +51,8 @@ ACTIVITY = Collection(
                   f":{d.get('url') or ''}",
     columns={"campaign_id": lambda d: d["campaign_id"], "email_id": lambda d: d["email_id"],
              "action": lambda d: d["action"], "ts": lambda d: sort_key(d.get("timestamp"))},
-    indexes=(("campaign_id", "action", "email_id"), ("campaign_id", "email_id")),
+    indexes=(("campaign_id", "action", "email_id"), ("campaign_id", "email_id"),
+             ("campaign_id", "ts")),
 )
 
 
