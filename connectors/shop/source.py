@@ -38,6 +38,10 @@ MAX_QUERY_COST = 1000  # Shopify refuses single queries above this cost
 #: changed records from which an incremental read is a bulk operation: ten pages of 250
 BULK_FROM = 2500
 
+# The incremental cursor, named as the API sends it: dlt hints the cursor column
+# under this name too, and a hint on `updated_at` beside it made dlt warn about
+# two columns colliding on every sync.
+CURSOR = "updatedAt"
 CONSENT = ("marketing_state", "marketing_opt_in_level")
 CUSTOMER_COLUMNS = columns(
     text=(
@@ -50,7 +54,7 @@ CUSTOMER_COLUMNS = columns(
     bool=("verified_email",),
     bigint=("number_of_orders",),
     timestamp=(
-        "created_at", "updated_at",
+        "created_at", CURSOR,
         "email_marketing_consent__consent_updated_at",
         "sms_marketing_consent__consent_updated_at",
     ),
@@ -62,7 +66,7 @@ ORDER_COLUMNS = columns(
         "display_fulfillment_status", "currency_code", "customer__id",
         "total_price_set__shop_money__amount", "total_price_set__shop_money__currency_code",
     ),
-    timestamp=("created_at", "updated_at", "processed_at", "cancelled_at"),
+    timestamp=("created_at", CURSOR, "processed_at", "cancelled_at"),
 )
 ORDER_NESTED = {
     "line_items": nested(
@@ -245,7 +249,7 @@ def customers_resource(
     )
     def customers(
         updated_at: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008 - dlt idiom
-            "updatedAt", initial_value=start_date, end_value=end_date, primary_key=whole_row
+            CURSOR, initial_value=start_date, end_value=end_date, primary_key=whole_row
         ),
     ) -> Iterator[list[dict[str, Any]]]:
         search = _search(updated_at.start_value)
@@ -286,7 +290,7 @@ def orders_resource(
     )
     def orders(
         updated_at: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008 - dlt idiom
-            "updatedAt", initial_value=start_date, end_value=end_date, primary_key=whole_row
+            CURSOR, initial_value=start_date, end_value=end_date, primary_key=whole_row
         ),
     ) -> Iterator[list[dict[str, Any]]]:
         search = _search(updated_at.start_value)
