@@ -79,6 +79,8 @@ def to_arrow(rows: list[dict[str, Any]], columns: dict[str, dict[str, Any]],
     column is read from `row[object][key]`.
     """
     plan = _plan(tuple((n, c.get("data_type")) for n, c in columns.items()), objects)
+    if plan.unsupported:
+        raise DoesNotFit(f"no Arrow mapping for {plan.unsupported}")
     plan.check_keys(rows)
     arrays = []
     for name, data_type in plan.types.items():
@@ -95,9 +97,8 @@ class _Plan:
     """The declared columns split into top-level names and flattened `object__key`."""
 
     def __init__(self, types: tuple[tuple[str, Any], ...], objects: tuple[str, ...]) -> None:
-        unsupported = {n: t for n, t in types if t not in _TARGET}
-        if unsupported:
-            raise ValueError(f"no Arrow mapping for column types {unsupported}")
+        #: declared columns of a type this module does not build (json, decimal, ...)
+        self.unsupported = {n: t for n, t in types if t not in _TARGET}
         self.types = dict(types)
         self.nested: dict[str, tuple[str, str]] = {}
         self.children: dict[str, set[str]] = {o: set() for o in objects}

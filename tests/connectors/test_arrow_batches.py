@@ -118,6 +118,11 @@ def test_objects_not_named_are_not_flattened():
         to_arrow([{"id": "1", "public_metrics": {"followers_count": 3}}], USER)
 
 
+def test_a_declared_type_without_an_arrow_mapping_leaves_the_batch_to_dlt():
+    with pytest.raises(DoesNotFit, match="no Arrow mapping"):
+        to_arrow([{"id": 1, "attrs": {"a": 1}}], columns(bigint=("id",), json=("attrs",)))
+
+
 def test_step_passes_a_misfit_batch_on_as_rows():
     step = ArrowWhenFits(PARTNER)
     rows = [partner(1), partner(2, id=2.5)]
