@@ -1,10 +1,11 @@
 """Batches of rows that fit their declared columns reach dlt as typed Arrow tables.
 
-Why: dlt normalises dict rows one at a time in Python, about 30 to 45 us a
-row on this machine (make bench), more CPU than a simulator spends serving
-the row. An Arrow table is written to Parquet as a whole, with no per-row
-work. But dlt's row path is what handles drift: new columns, changed types
-(variant columns), nested lists (child tables). So a batch becomes Arrow only
+Why: dlt normalises dict rows one at a time in Python: 45 us a row against
+10.6 us as Arrow in 5,000-row batches (a microbenchmark of 300,000 Odoo-shaped
+rows on this machine), more CPU than a simulator spends serving the row. An
+Arrow table is written to Parquet as a whole, with no per-row work. But dlt's
+row path is what handles drift: new columns, changed types (variant columns),
+nested lists (child tables). So a batch becomes Arrow only
 when every key is a declared column (one level of nested objects flattened
 with `__`, as dlt would) and every value has the declared type; any other
 batch goes to dlt as rows, unchanged, and the drift report sees it.

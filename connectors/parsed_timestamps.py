@@ -2,8 +2,9 @@
 
 Why: for rows that stay on dlt's row path (nested lists become child tables,
 connectors/arrow_batches.py cannot take them), dlt parses every timestamp
-string through pendulum, about a fifth of its normalising CPU on Shopify
-customers (make bench). `datetime.fromisoformat` does the same in C, and dlt
+string through pendulum: on Shopify-shaped rows that was 65 against 54 us a
+row of dlt's CPU (a microbenchmark of 100,000 rows). `datetime.fromisoformat`
+does the same in C, and dlt
 keeps a datetime as it is. The step runs after dlt's incremental, which keeps
 comparing the cursor as the string the API sent.
 
