@@ -99,8 +99,8 @@ def _unsubscribes(client: MailchimpClient, cid: str, read: dict[str, int]
 
     The report has no time filter, only offset pages, and it only grows (newest
     last), so a sync starts `UNSUBSCRIBED_OVERLAP` rows before where the last one
-    ended: re-reading a campaign's whole list every sync made the incremental a
-    twentieth of a full sync at a million people (make bench). A member who
+    ended. Re-reading every campaign's whole list made 16,268 of the 19,691 records
+    of a 200,000-person incremental (measured with the bench's steps). A member who
     resubscribes leaves the list and shifts later rows back by one; the overlap
     absorbs that, and a list that shrank below what was read is read again whole.
     Merging on the primary key absorbs the re-read rows.

@@ -253,9 +253,8 @@ def customers_resource(
         ),
     ) -> Iterator[list[dict[str, Any]]]:
         search = _search(updated_at.start_value)
-        if bulk and _first_load(updated_at):
-            pages = bulk.pages("customers", queries.CUSTOMERS_BULK)
-        elif bulk and _many_changed(client, "customers", updated_at, search, bulk_from):
+        if bulk and (_first_load(updated_at)
+                     or _many_changed(client, "customers", updated_at, search, bulk_from)):
             query = queries.bulk_query("customers", queries.CUSTOMER_FIELDS, search)
             pages = bulk.pages("customers", query)
         else:
