@@ -130,8 +130,10 @@ class BulkReader:
                 raise SourceError(SOURCE, stream, "bulk query refused: "
                                   + "; ".join(e.get("message", "") for e in errors))
             current = self._current()
-            if current and current["status"] in RUNNING and _same(current.get("query"), query):
-                # a run killed mid-wait left this very query running: use its result
+            if current and current["status"] in (*RUNNING, "COMPLETED") and _same(
+                    current.get("query"), query):
+                # a run killed mid-wait left this very query running (it may have just
+                # completed since our request was refused): use its result
                 logger.info("shop %s: adopting bulk operation %s already running",
                             stream, current["id"])
                 return current["id"]

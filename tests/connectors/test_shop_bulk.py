@@ -106,9 +106,28 @@ def test_a_download_cut_mid_body_is_fetched_again(shop, warehouse):
 
 def test_an_operation_left_running_by_a_killed_run_is_adopted(shop, warehouse):
     bulk = shop.simulator.bulk
-    bulk.hold = 0.5
+    bulk.hold = 2.0  # still running when the sync asks, even on a loaded machine
     started = bulk.run_query(queries.CUSTOMERS_BULK)  # what the killed run had submitted
     assert not started["userErrors"]
+    counts = warehouse("shop").run(source(shop).with_resources("customers"))
+    assert counts["customers"] == len(shop.snapshot("customers"))
+    assert list(bulk.operations) == [started["bulkOperation"]["id"]], "no second operation"
+
+
+def test_an_operation_that_completes_while_our_request_is_refused_is_adopted(shop, warehouse):
+    bulk = shop.simulator.bulk
+    bulk.hold = 0.3
+    started = bulk.run_query(queries.CUSTOMERS_BULK)  # what the killed run had submitted
+    run_query = bulk.run_query
+
+    def refuse_then_let_it_complete(query, *args, **kwargs):
+        answer = run_query(query, *args, **kwargs)
+        if answer["userErrors"]:  # refused: the killed run's operation ends meanwhile
+            while bulk.operations[started["bulkOperation"]["id"]].running:
+                time.sleep(0.01)
+        return answer
+
+    bulk.run_query = refuse_then_let_it_complete
     counts = warehouse("shop").run(source(shop).with_resources("customers"))
     assert counts["customers"] == len(shop.snapshot("customers"))
     assert list(bulk.operations) == [started["bulkOperation"]["id"]], "no second operation"
