@@ -120,21 +120,25 @@ def test_a_throttled_storm_mid_pagination_is_waited_out(world, warehouse, all_lo
     come back THROTTLED (HTTP 200 with an error), each is retried after the wait the
     bucket's throttleStatus implies, and the load still equals the shop."""
     handle = start_shop(world, token=CANARY, bucket_size=1000, restore_rate=2000)
-    serve, served = handle.simulator.handle, []
+    serve, served, throttled = handle.simulator.handle, [], []
 
     def competing_app_drains(req):
         served.append(req.path)
-        if 3 <= len(served) <= 5:  # pages two to four meet an empty bucket
+        if len(served) > 2 and len(throttled) < 3:  # after two pages, until three refusals
             bucket = handle.simulator.bucket
             bucket.take(int(bucket.status()["currentlyAvailable"]))
-        return serve(req)
+        response = serve(req)
+        if b'"THROTTLED"' in response.encoded():
+            throttled.append(req.path)
+        return response
 
     handle.simulator.handle = competing_app_drains
     try:
         counts = warehouse("shop").run(source(handle, bulk=False).with_resources("customers"))
         assert counts["customers"] == len(handle.snapshot("customers"))
+        assert len(throttled) == 3, "three THROTTLED answers in a row"
         retried = [r for r in all_logs.records if "HTTP 200 from" in r.getMessage()]
-        assert len(retried) >= 3, "three THROTTLED answers in a row, each retried"
+        assert len(retried) == 3, "each THROTTLED answer was retried"
         assert CANARY not in all_logs.text
     finally:
         handle.stop()
