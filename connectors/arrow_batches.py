@@ -6,8 +6,8 @@ rows on this machine), more CPU than a simulator spends serving the row. An
 Arrow table is written to Parquet as a whole, with no per-row work. But dlt's
 row path is what handles drift: new columns, changed types (variant columns),
 nested lists (child tables). So a batch becomes Arrow only
-when every key is a declared column (one level of nested objects flattened
-with `__`, as dlt would) and every value has the declared type; any other
+when every key is a declared column (nested objects flattened with `__`, as
+dlt would) and every value has the declared type; any other
 batch goes to dlt as rows, unchanged, and the drift report sees it.
 
 The step runs after dlt's incremental, which keeps working on the rows the
@@ -24,6 +24,8 @@ from typing import Any, ClassVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from dlt.common.normalizers.naming.direct import NamingConvention as Direct
+from dlt.common.normalizers.naming.snake_case import NamingConvention as SnakeCase
 from dlt.extract.items_transform import ItemTransform
 
 #: rows per Arrow table: past a few thousand, dlt's per-table cost is noise
@@ -32,12 +34,14 @@ SEPARATOR = "__"
 UTC_MICROS = pa.timestamp("us", "UTC")
 
 # The Arrow types a value may arrive as (inferred by pyarrow) for each dlt type.
-# Anything else (a float in a bigint column, a bool in a double column) is a
-# changed type: the batch goes to dlt's row path, which keeps it in a variant.
+# Numbers may arrive as strings (GraphQL sends UnsignedInt64 as one), which dlt's
+# row path coerces too. Anything else (a float in a bigint column, a bool in a
+# double column) is a changed type: the batch goes to dlt's row path, which keeps
+# it in a variant.
 _ACCEPTS: dict[str, tuple[pa.DataType, ...]] = {
     "text": (pa.string(), pa.large_string()),
-    "bigint": (pa.int64(),),
-    "double": (pa.float64(), pa.int64()),
+    "bigint": (pa.int64(), pa.string(), pa.large_string()),
+    "double": (pa.float64(), pa.int64(), pa.string(), pa.large_string()),
     "bool": (pa.bool_(),),
     "timestamp": (pa.string(), pa.large_string()),
     "date": (pa.string(), pa.large_string()),
@@ -72,69 +76,82 @@ def batched(pages: Iterable[list[dict[str, Any]]], rows: int = BATCH_ROWS,
 
 
 def to_arrow(rows: list[dict[str, Any]], columns: dict[str, dict[str, Any]],
-             objects: tuple[str, ...] = ()) -> pa.Table:
+             naming: str = "snake_case") -> pa.Table:
     """`rows` as a table with exactly the declared `columns`, or `DoesNotFit`.
 
-    `columns` are dlt column hints (`connectors.hints.columns`). For each name
-    in `objects` (nested objects dlt would flatten), a declared `object__key`
-    column is read from `row[object][key]`.
+    `columns` are dlt column hints (`connectors.hints.columns`). Keys are named
+    as dlt names them (snake_case, `updatedAt` -> `updated_at`) and nested
+    objects are flattened to `object__key` columns at any depth, as dlt's row
+    path does; a key holding only nulls is left out, as dlt leaves it out.
+    `naming` is the schema's naming convention (`snake_case`, dlt's default, or `direct`).
     """
-    plan = _plan(tuple((n, c.get("data_type")) for n, c in columns.items()), objects)
-    if plan.unsupported:
-        raise DoesNotFit(f"no Arrow mapping for {plan.unsupported}")
-    plan.check_keys(rows)
-    arrays = []
-    for name, data_type in plan.types.items():
-        parent, child = plan.nested.get(name, (None, None))
-        if parent is None:
-            values = [row.get(name) for row in rows]
-        else:
-            values = [(row.get(parent) or {}).get(child) for row in rows]
-        arrays.append(_typed(values, data_type, name))
-    return pa.Table.from_arrays(arrays, names=list(plan.types))
-
-
-class _Plan:
-    """The declared columns split into top-level names and flattened `object__key`."""
-
-    def __init__(self, types: tuple[tuple[str, Any], ...], objects: tuple[str, ...]) -> None:
-        #: declared columns of a type this module does not build (json, decimal, ...)
-        self.unsupported = {n: t for n, t in types if t not in _TARGET}
-        self.types = dict(types)
-        self.nested: dict[str, tuple[str, str]] = {}
-        self.children: dict[str, set[str]] = {o: set() for o in objects}
-        for name in self.types:
-            parent, _, child = name.partition(SEPARATOR)
-            if parent in self.children and child:
-                self.nested[name] = (parent, child)
-                self.children[parent].add(child)
-        self.top = {n for n in self.types if n not in self.nested} | set(objects)
-
-    def check_keys(self, rows: list[dict[str, Any]]) -> None:
-        keys = set().union(*rows)
-        if not keys <= self.top:
-            raise DoesNotFit(f"undeclared keys {sorted(keys - self.top)}")
-        for parent, children in self.children.items():
-            values = [row.get(parent) for row in rows]
-            if any(v is not None and not isinstance(v, dict) for v in values):
-                raise DoesNotFit(f"{parent} is not always an object")
-            found = set().union(*(v for v in values if v))
-            if not found <= children:
-                raise DoesNotFit(f"undeclared keys in {parent}: {sorted(found - children)}")
+    declared = _declared(tuple((n, c.get("data_type"), c.get("nullable", True))
+                               for n, c in columns.items()), naming)
+    types = {name: data_type for name, (data_type, _) in declared.items()}
+    unsupported = {n: t for n, t in types.items() if t not in _TARGET}
+    if unsupported:
+        raise DoesNotFit(f"no Arrow mapping for {unsupported}")
+    leaves = _leaves(_infer(rows, naming), naming)
+    undeclared = sorted(n for n, a in leaves.items() if n not in types and a.type != pa.null())
+    if undeclared:
+        raise DoesNotFit(f"undeclared keys {undeclared}")
+    arrays = [_typed(leaves[name], data_type, name) if name in leaves
+              else pa.nulls(len(rows), _TARGET[data_type]) for name, data_type in types.items()]
+    # fields as nullable as their hints, or dlt warns that it overrides Arrow's
+    fields = [pa.field(name, a.type, nullable=declared[name][1])
+              for name, a in zip(types, arrays, strict=True)]
+    for field, array in zip(fields, arrays, strict=True):
+        if not field.nullable and array.null_count:
+            raise DoesNotFit(f"{field.name}: nulls in a column declared not nullable")
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
 @lru_cache(maxsize=64)
-def _plan(types: tuple[tuple[str, Any], ...], objects: tuple[str, ...]) -> _Plan:
-    return _Plan(types, objects)
+def _declared(hints: tuple[tuple[str, Any, bool], ...], naming: str
+              ) -> dict[str, tuple[Any, bool]]:
+    """Declared columns (type, nullable) by their names as dlt normalises them
+    (hints may be written `updatedAt`)."""
+    normalize = _NAMINGS[naming].normalize_path
+    return {normalize(name): (data_type, nullable) for name, data_type, nullable in hints}
 
 
-def _typed(values: list[Any], data_type: str, name: str) -> pa.Array:
+_NAMINGS = {"snake_case": SnakeCase(), "direct": Direct()}
+
+
+@lru_cache(maxsize=4096)
+def _key_name(key: str, naming: str) -> str:
+    return _NAMINGS[naming].normalize_identifier(key)
+
+
+def _infer(rows: list[dict[str, Any]], naming: str) -> pa.StructArray:
+    """All rows as one struct array: pyarrow infers every key's type in C."""
     try:
-        inferred = pa.array(values)
+        return pa.array(rows)
     except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:
-        raise DoesNotFit(f"{name}: mixed or oversized values") from exc
+        keys = set().union(*rows)
+        for key in sorted(keys):  # name the key at fault: the drift report shows it
+            try:
+                pa.array([row.get(key) for row in rows])
+            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+                raise DoesNotFit(f"{_key_name(key, naming)}: mixed or oversized values") from exc
+        raise DoesNotFit(f"mixed or oversized values: {exc}") from exc
+
+
+def _leaves(struct: pa.StructArray, naming: str, prefix: str = "") -> dict[str, pa.Array]:
+    """Flattened leaf arrays by dlt column name; a parent's nulls pass to its children."""
+    out: dict[str, pa.Array] = {}
+    for field, child in zip(struct.type, struct.flatten(), strict=True):
+        name = f"{prefix}{_key_name(field.name, naming)}"
+        if pa.types.is_struct(child.type):
+            out.update(_leaves(child, naming, f"{name}{SEPARATOR}"))
+        else:
+            out[name] = child
+    return out
+
+
+def _typed(inferred: pa.Array, data_type: str, name: str) -> pa.Array:
     if inferred.type == pa.null():
-        return pa.nulls(len(values), _TARGET[data_type])
+        return pa.nulls(len(inferred), _TARGET[data_type])
     if data_type == "timestamp" and pa.types.is_timestamp(inferred.type) and inferred.type.tz:
         return pc.cast(inferred, UTC_MICROS)  # datetimes with an offset (parsed_timestamps.py)
     if inferred.type not in _ACCEPTS[data_type]:
@@ -164,17 +181,17 @@ class ArrowWhenFits(ItemTransform[Any, Any]):
 
     `columns` are the resource's declared column hints; items carrying their
     own hints (`dlt.mark.with_hints`) are converted with those instead.
-    `objects` names the nested objects flattened into `object__key` columns.
+    `naming` is the source schema's naming convention.
     """
 
     # after dlt's incremental, which reads the rows as the API sent them
     placement_affinity: ClassVar[float] = 1
 
     def __init__(self, columns: dict[str, dict[str, Any]] | None = None,
-                 objects: tuple[str, ...] = ()) -> None:
+                 naming: str = "snake_case") -> None:
         super().__init__(lambda item: item)
         self.columns = columns
-        self.objects = objects
+        self.naming = naming
         #: batches that went to dlt's row path, and why (the first reason per column set)
         self.row_batches = 0
         self.last_reason: str | None = None
@@ -184,7 +201,7 @@ class ArrowWhenFits(ItemTransform[Any, Any]):
         if not columns or not isinstance(item, list) or not item:
             return item
         try:
-            return to_arrow(item, columns, self.objects)
+            return to_arrow(item, columns, self.naming)
         except DoesNotFit as why:
             self.row_batches += 1
             self.last_reason = str(why)

@@ -75,7 +75,7 @@ def stream_resource(
             )
             yield from batched([stream.to_row(record) for record in page] for page in pages)
 
-    return read.add_step(ArrowWhenFits(stream.columns()))
+    return read.add_step(ArrowWhenFits(stream.columns(), naming="direct"))
 
 
 def live_ids(

@@ -23,9 +23,10 @@ from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginat
 from requests import Response
 
 from connectors.boundary import whole_row
+from connectors.child_tables import ChildTable, SplitChildTables
 from connectors.deletions import deletions_resource
 from connectors.errors import ApiError, source_errors
-from connectors.hints import columns, nested
+from connectors.hints import columns
 from connectors.http import RetryPolicy, check_base_url, json_path, make_session
 from connectors.parsed_timestamps import EACH, TimestampsParsed
 from connectors.shop import queries, throttle
@@ -68,18 +69,21 @@ ORDER_COLUMNS = columns(
     ),
     timestamp=("created_at", CURSOR, "processed_at", "cancelled_at"),
 )
-ORDER_NESTED = {
-    "line_items": nested(
+CUSTOMER_LISTS = (
+    ChildTable("tags", "customers__tags", "customer_id", columns(text=("value",))),
+)
+ORDER_LISTS = (
+    ChildTable("lineItems", "orders__line_items", "order_id", columns(
         text=("id", "sku", "name", "original_unit_price_set__shop_money__amount",
               "original_unit_price_set__shop_money__currency_code"),
         bigint=("quantity",),
-    ),
-    "refunds": nested(
+    )),
+    ChildTable("refunds", "orders__refunds", "order_id", columns(
         text=("id", "total_refunded_set__shop_money__amount",
               "total_refunded_set__shop_money__currency_code"),
         timestamp=("created_at",),
-    ),
-}
+    )),
+)
 
 
 def _iso(value: str | datetime | None) -> str | None:
@@ -245,7 +249,6 @@ def customers_resource(
         primary_key="id",
         write_disposition="merge",
         columns=CUSTOMER_COLUMNS,
-        nested_hints={"tags": nested(text=("value",))},
     )
     def customers(
         updated_at: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008 - dlt idiom
@@ -265,7 +268,8 @@ def customers_resource(
 
     return customers.add_step(TimestampsParsed(
         ("createdAt",), ("updatedAt",), ("emailMarketingConsent", "consentUpdatedAt"),
-        ("smsMarketingConsent", "consentUpdatedAt")))
+        ("smsMarketingConsent", "consentUpdatedAt"))).add_step(
+        SplitChildTables(CUSTOMER_COLUMNS, CUSTOMER_LISTS))
 
 
 def orders_resource(
@@ -285,7 +289,6 @@ def orders_resource(
         primary_key="id",
         write_disposition="merge",
         columns=ORDER_COLUMNS,
-        nested_hints=ORDER_NESTED,
     )
     def orders(
         updated_at: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008 - dlt idiom
@@ -307,7 +310,7 @@ def orders_resource(
 
     return orders.add_step(TimestampsParsed(
         ("createdAt",), ("updatedAt",), ("processedAt",), ("cancelledAt",),
-        ("refunds", EACH, "createdAt")))
+        ("refunds", EACH, "createdAt"))).add_step(SplitChildTables(ORDER_COLUMNS, ORDER_LISTS))
 
 
 def _line_items(client: ShopClient, order: dict[str, Any], page_size: int) -> list[dict]:

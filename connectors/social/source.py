@@ -42,8 +42,6 @@ TWEET_COLUMNS = columns(
     text=("id", "text", "author_id", "conversation_id", "in_reply_to_user_id", "lang"),
     timestamp=("created_at",),
 )
-#: X user objects nest their counters; dlt flattens them to public_metrics__<name>
-USER_OBJECTS = ("public_metrics",)
 DM_COLUMNS = columns(
     text=("id", "event_type", "text", "sender_id", "dm_conversation_id"),
     timestamp=("created_at",),
@@ -121,7 +119,7 @@ def users_resource(
         if full:
             state["reread_at"] = now.isoformat()
 
-    return users.add_step(ArrowWhenFits(USER_COLUMNS, objects=USER_OBJECTS))
+    return users.add_step(ArrowWhenFits(USER_COLUMNS))
 
 
 def tweets_resource(client: XClient, brand_user_id: str, page_size: int) -> DltResource:
@@ -158,7 +156,7 @@ def tweets_resource(client: XClient, brand_user_id: str, page_size: int) -> DltR
         if newest:
             state["since_id"] = str(newest)
 
-    return tweets.add_step(ArrowWhenFits(objects=USER_OBJECTS))
+    return tweets.add_step(ArrowWhenFits())
 
 
 def _tweet_batches(mentions: list[dict[str, Any]], authors: list[dict[str, Any]],

@@ -54,8 +54,7 @@ def shop(snap: Snapshot) -> dict[str, tuple[str, list[tuple]]]:
               o["totalPriceSet"]["shopMoney"]["amount"], epoch(o["updatedAt"])) for o in orders],
         ),
         "orders__line_items": (
-            "select o.id, li.id, li.quantity from raw_shop.orders__line_items li "
-            "join raw_shop.orders o on li._dlt_parent_id = o._dlt_id",
+            "select order_id, id, quantity from raw_shop.orders__line_items",
             items,
         ),
     }

@@ -96,21 +96,26 @@ create table raw_shop.orders__line_items (
     id varchar, sku varchar, name varchar, quantity bigint,
     original_unit_price_set__shop_money__amount varchar,
     original_unit_price_set__shop_money__currency_code varchar,
-    _dlt_parent_id varchar, _dlt_list_idx bigint, _dlt_id varchar
+    order_id varchar, position bigint, _dlt_load_id varchar, _dlt_id varchar
 );
 insert into raw_shop.orders__line_items values
-    ('gid://shopify/LineItem/1', 'MUG-1', 'Mug', 2, '50.00', 'EUR', 'o1', 0, 'l1'),
-    ('gid://shopify/LineItem/2', 'TEE-1', 'T-shirt', 1, '50.00', 'EUR', 'o2', 0, 'l2'),
-    ('gid://shopify/LineItem/3', 'CAP-1', 'Cap', 1, '75.25', 'EUR', 'o3', 0, 'l3');
+    ('gid://shopify/LineItem/1', 'MUG-1', 'Mug', 2, '50.00', 'EUR',
+     'gid://shopify/Order/5001', 0, {LOAD}, 'l1'),
+    ('gid://shopify/LineItem/2', 'TEE-1', 'T-shirt', 1, '50.00', 'EUR',
+     'gid://shopify/Order/5002', 0, {LOAD}, 'l2'),
+    ('gid://shopify/LineItem/3', 'CAP-1', 'Cap', 1, '75.25', 'EUR',
+     'gid://shopify/Order/5003', 0, {LOAD}, 'l3');
 
 create table raw_shop.orders__refunds (
     id varchar, created_at timestamptz, total_refunded_set__shop_money__amount varchar,
     total_refunded_set__shop_money__currency_code varchar,
-    _dlt_parent_id varchar, _dlt_list_idx bigint, _dlt_id varchar
+    order_id varchar, position bigint, _dlt_load_id varchar, _dlt_id varchar
 );
 insert into raw_shop.orders__refunds values
-    ('gid://shopify/Refund/1', '2025-01-20T10:00:00Z', '20.00', 'EUR', 'o1', 0, 'r1'),
-    ('gid://shopify/Refund/2', '2025-01-21T10:00:00Z', '50.00', 'EUR', 'o2', 0, 'r2');
+    ('gid://shopify/Refund/1', '2025-01-20T10:00:00Z', '20.00', 'EUR',
+     'gid://shopify/Order/5001', 0, {LOAD}, 'r1'),
+    ('gid://shopify/Refund/2', '2025-01-21T10:00:00Z', '50.00', 'EUR',
+     'gid://shopify/Order/5002', 0, {LOAD}, 'r2');
 
 create table raw_erp.partners (
     id bigint, name varchar, is_company boolean, parent_id bigint, parent_id__name varchar,

@@ -48,11 +48,11 @@ crosswalk as (
 refunds_per_order as (
 
     select
-        order_dlt_id,
+        order_id,
         sum(refunded_amount) as refunded_amount
 
     from shop_refunds
-    group by order_dlt_id
+    group by order_id
 
 ),
 
@@ -72,7 +72,7 @@ shop_order_rows as (
 
     from shop_orders
     left join refunds_per_order
-        on shop_orders.order_dlt_id = refunds_per_order.order_dlt_id
+        on shop_orders.order_id = refunds_per_order.order_id
     left join shop_deletions
         on shop_orders.order_id = shop_deletions.source_id
 

@@ -3,9 +3,9 @@ with
 source as (
 
     select * from {{ source_or_empty('raw_shop', 'orders__line_items', [
+        'order_id',
+        'position',
         'id',
-        '_dlt_parent_id',
-        '_dlt_list_idx',
         'sku',
         'name',
         'quantity',
@@ -19,8 +19,8 @@ renamed as (
 
     select
         {{ clean_text('id') }} as order_line_id,
-        {{ clean_text('_dlt_parent_id') }} as order_dlt_id,
-        cast(_dlt_list_idx as {{ dbt.type_bigint() }}) as line_position,
+        {{ clean_text('order_id') }} as order_id,
+        cast(position as {{ dbt.type_bigint() }}) as line_position,
         {{ clean_text('sku') }} as sku,
         {{ clean_text('name') }} as product_name,
         cast(quantity as {{ dbt.type_bigint() }}) as quantity,
