@@ -27,9 +27,10 @@ from requests import Response
 
 from connectors.arrow_batches import batched
 from connectors.boundary import whole_row
+from connectors.child_tables import ChildTable, SplitChildTables
 from connectors.email.activity import activity_rows
 from connectors.errors import source_errors
-from connectors.hints import columns, nested
+from connectors.hints import columns
 from connectors.http import check_base_url, json_path, make_session
 from connectors.parsed_timestamps import TimestampsParsed
 
@@ -45,12 +46,17 @@ MEMBER_COLUMNS = columns(
     text=(
         "id", "email_address", "unique_email_id", "contact_id", "full_name", "status",
         "email_type", "list_id", "language", "merge_fields__fname", "merge_fields__lname",
-        "merge_fields__phone", "merge_fields__address__addr1", "merge_fields__address__city",
+        "merge_fields__phone", "merge_fields__address__addr1", "merge_fields__address__addr2",
+        "merge_fields__address__city", "merge_fields__address__state",
         "merge_fields__address__zip", "merge_fields__address__country",
         "location__country_code",
     ),
     bool=("vip",),
     timestamp=("timestamp_signup", "timestamp_opt", "last_changed"),
+)
+#: a member's tags, keyed by member and position (connectors/child_tables.py)
+MEMBER_LISTS = (
+    ChildTable("tags", "members__tags", "member_id", columns(bigint=("id",), text=("name",))),
 )
 CAMPAIGN_COLUMNS = columns(
     text=("id", "type", "status", "settings__subject_line", "settings__title",
@@ -152,7 +158,6 @@ def members_resource(
         primary_key="id",
         write_disposition="merge",
         columns=MEMBER_COLUMNS,
-        nested_hints={"tags": nested(text=("name",), bigint=("id",))},
     )
     def members(
         last_changed: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008 - dlt idiom
@@ -176,7 +181,8 @@ def members_resource(
         yield from batched(pages)  # dlt's cost per page handed over is fixed (~3 ms)
 
     return members.add_step(
-        TimestampsParsed(("timestamp_signup",), ("timestamp_opt",), ("last_changed",)))
+        TimestampsParsed(("timestamp_signup",), ("timestamp_opt",), ("last_changed",))
+    ).add_step(SplitChildTables(MEMBER_COLUMNS, MEMBER_LISTS))
 
 
 def campaigns_resource(client: MailchimpClient) -> DltResource:

@@ -102,6 +102,10 @@ def email(snap: Snapshot) -> dict[str, tuple[str, list[tuple]]]:
             [(m["id"], m["email_address"], m["status"], (m.get("merge_fields") or {}).get("FNAME"),
               epoch(m["last_changed"])) for m in snap("members")],
         ),
+        "members__tags": (
+            "select member_id, id, name from raw_email.members__tags",
+            [(m["id"], t["id"], t["name"]) for m in snap("members") for t in m.get("tags") or []],
+        ),
         "campaigns": (
             "select id, status, emails_sent from raw_email.campaigns",
             [(c["id"], c.get("status"), c.get("emails_sent")) for c in campaigns],
