@@ -37,7 +37,9 @@ class ReportsMixin:
     def _events(self, campaign_id: str, actions: tuple[str, ...], email_ids: list[str] | None,
                 since: str | None = None) -> list[dict]:
         tbl = self.store.table("activity")
-        sql = (f"SELECT doc FROM {tbl} WHERE campaign_id = ? "
+        by = ("campaign_id", "email_id") if email_ids is not None else ("campaign_id", "ts")
+        sql = (f"SELECT doc FROM {tbl} INDEXED BY {self.store.index('activity', by)} "
+               f"WHERE campaign_id = ? "
                f"AND action IN ({', '.join('?' for _ in actions)})")
         params: list[Any] = [campaign_id, *actions]
         if email_ids is not None:
@@ -51,11 +53,15 @@ class ReportsMixin:
     def _recipients(self, campaign_id: str, actions: tuple[str, ...], count: int, offset: int,
                     since: str | None = None) -> tuple[list[str], int]:
         tbl = self.store.table("activity")
+        # a change set (`since`) is a range of one campaign's events in time
+        by = ("campaign_id", "ts") if since else ("campaign_id", "action", "email_id")
+        index = self.store.index("activity", by)
         cond = (f"campaign_id = ? AND action IN ({', '.join('?' for _ in actions)})"
                 + (" AND ts > ?" if since else ""))
         params: list[Any] = [campaign_id, *actions] + ([since] if since else [])
         everyone = self.store.rows_until_written(
-            f"SELECT email_id, MIN(rid) AS r FROM {tbl} WHERE {cond} GROUP BY email_id ORDER BY r",
+            f"SELECT email_id, MIN(rid) AS r FROM {tbl} INDEXED BY {index} WHERE {cond} "
+            "GROUP BY email_id ORDER BY r",
             params)
         return [r[0] for r in everyone[offset:offset + count]], len(everyone)
 

@@ -72,6 +72,20 @@ class RecordStore:
             raise KeyError(name)
         return f'"{self._prefix}__{name.replace(".", "_")}"'
 
+    def index(self, name: str, columns: tuple[str, ...]) -> str:
+        """The SQL name of a collection's index on `columns`, for `INDEXED BY`.
+
+        SQLite has no statistics here (no ANALYZE), so where two indexes could
+        serve a query it may pick the one that scans a whole campaign; naming
+        the index keeps each query on the one that answers it from a range.
+        """
+        position = self._specs[name].indexes.index(columns)
+        return self._index_name(self.table(name), position)
+
+    @staticmethod
+    def _index_name(table: str, position: int) -> str:
+        return f"{table[:-1]}__i{position}\""
+
     @property
     def collections(self) -> list[str]:
         """Names of the registered collections."""
@@ -91,16 +105,16 @@ class RecordStore:
                 f"(rid INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL{cols}, doc TEXT NOT NULL)"
             )
             done = self._db.execute("SELECT n FROM _sim_loaded WHERE tbl = ?", (tbl,)).fetchone()
-            if done is not None:
-                return int(done[0])
-            n = 0
+            n = 0 if done is None else int(done[0])
             path = world_dir / spec.file if world_dir is not None else None
-            if path is not None and path.exists():
+            if done is None and path is not None and path.exists():
                 n = self._load(spec, path)
+            # also on a state file loaded before an index was declared (queries name them)
             for i, idx in enumerate(spec.indexes):
-                name = f"{tbl[:-1]}__i{i}\""
+                name = self._index_name(tbl, i)
                 self._db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {tbl} ({', '.join(idx)})")
-            self._db.execute("INSERT OR REPLACE INTO _sim_loaded VALUES (?, ?)", (tbl, n))
+            if done is None:
+                self._db.execute("INSERT OR REPLACE INTO _sim_loaded VALUES (?, ?)", (tbl, n))
             return n
 
     def _load(self, spec: Collection, path: Path) -> int:
