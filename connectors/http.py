@@ -239,4 +239,34 @@ def make_session(
         return response
 
     session.send = retrying.wraps(observed_send)  # type: ignore[method-assign]
+    _remember_environment(session)
     return session
+
+
+def _remember_environment(session: Session) -> None:
+    """Read proxy and CA-bundle variables once per origin, not on every request.
+
+    requests scans the whole environment twice per request for `*_proxy`
+    variables: about a millisecond each, more than the X simulator spends
+    serving a page of 100 mentions. A sync's environment does not change
+    while it runs, and the answer depends only on the URL's origin (NO_PROXY
+    matches hosts), so it is kept per origin for the session's life.
+    """
+    merge = session.merge_environment_settings
+    known: dict[tuple, dict[str, Any]] = {}
+
+    def merge_environment_settings(url: str, proxies: Any, stream: Any, verify: Any,
+                                   cert: Any) -> dict[str, Any]:
+        parts = urlsplit(url)
+        try:
+            key = (parts.scheme, parts.netloc, tuple(sorted((proxies or {}).items())),
+                   stream, verify, cert)
+            hash(key)
+        except TypeError:  # an unhashable setting: ask requests every time
+            return merge(url, proxies, stream, verify, cert)
+        if key not in known:
+            known[key] = merge(url, proxies, stream, verify, cert)
+        settings = known[key]
+        return {**settings, "proxies": dict(settings["proxies"] or {})}
+
+    session.merge_environment_settings = merge_environment_settings  # type: ignore[method-assign]

@@ -6,9 +6,10 @@ import time
 from email.utils import formatdate
 
 import pytest
+import requests
 
 from connectors.errors import SourceError
-from connectors.http import check_base_url, parse_retry_after, redact
+from connectors.http import check_base_url, make_session, parse_retry_after, redact
 
 
 def test_redact_masks_every_secret():
@@ -40,3 +41,22 @@ def test_retry_after_forms():
     assert parse_retry_after(None) is None
     in_ten = parse_retry_after(formatdate(time.time() + 10, usegmt=True))
     assert in_ten is not None and 8 <= in_ten <= 11
+
+
+def test_proxy_variables_are_honoured_and_read_once_per_origin(monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "internal.example")
+    reads: list[str] = []
+    real = requests.sessions.get_environ_proxies
+    monkeypatch.setattr(requests.sessions, "get_environ_proxies",
+                        lambda url, no_proxy=None: reads.append(url) or real(url, no_proxy))
+    session = make_session()
+    for page in range(3):
+        out = session.merge_environment_settings(
+            f"https://api.example/v1/items?page={page}", {}, None, None, None)
+        assert out["proxies"]["https"] == "http://proxy.example:3128"
+        out["proxies"]["https"] = "changed by a caller"  # must not leak into the next answer
+    inside = session.merge_environment_settings("https://internal.example/v1", {}, None, None,
+                                                None)
+    assert "https" not in inside["proxies"], "NO_PROXY still bypasses the proxy for its hosts"
+    assert reads == ["https://api.example/v1/items?page=0", "https://internal.example/v1"]
