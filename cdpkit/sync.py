@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from connectors import drift
+from connectors.child_tables import drop_nested_layout
 from connectors.deletions import DEFAULT_RECONCILE_EVERY
 from connectors.drift import DriftReport
 from connectors.pipeline import SOURCES, cursor_positions, make_pipeline
@@ -95,6 +96,7 @@ def run_sync(
             source = source.with_resources(request.stream)
         pipeline = make_pipeline(name, request.warehouse, request.state_dir / "dlt")
         started = time.perf_counter()
+        drop_nested_layout(pipeline, source)
         before = drift.snapshot(pipeline)
         pipeline.run(source, refresh="drop_resources" if request.full_refresh else None)
         counts = pipeline.last_trace.last_normalize_info.row_counts

@@ -18,14 +18,18 @@ removed, and tags are read again on every customer change).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import dlt
 from dlt.extract.items_transform import ItemTransform
+from dlt.pipeline.helpers import pipeline_drop as drop
 
 from connectors.arrow_batches import ArrowWhenFits
+
+logger = logging.getLogger(__name__)
 
 POSITION = "position"
 #: the column a list of scalars (tags) lands in, named as dlt names it
@@ -103,3 +107,29 @@ class SplitChildTables(ItemTransform[Any, Any]):
     def row_batches(self) -> int:
         """Batches (parents or children) that went to dlt's row path."""
         return self.parents.row_batches + sum(s.row_batches for s in self.lists.values())
+
+
+def drop_nested_layout(pipeline: Any, source: Any) -> list[str]:
+    """Drop the resources whose lists an earlier cdpkit loaded as dlt nested tables.
+
+    Those tables (`orders__line_items` with `_dlt_parent_id`) cannot turn into
+    keyed tables in place: dlt refuses to merge a nested table's schema with a
+    top-level one. Dropping the resource (its tables and its cursor, with dlt's
+    own `drop` helper) makes this sync re-read it in full into the keyed layout.
+    Returns the dropped resource names; a warehouse already keyed is untouched.
+    """
+    if not pipeline.default_schema_name:
+        return []
+    tables = pipeline.default_schema.tables
+    stale = sorted(
+        name for name, resource in source.selected_resources.items()
+        for step in resource._pipe.steps  # dlt keeps a resource's steps on its pipe
+        if isinstance(step, SplitChildTables)
+        and any(tables.get(child.table, {}).get("parent") for child in step.children)
+    )
+    if stale:
+        logger.warning("%s: %s held lists as dlt nested tables; dropping them to reload "
+                       "in the keyed layout (connectors/child_tables.py)",
+                       pipeline.pipeline_name, ", ".join(stale))
+        drop(pipeline, resources=stale)()
+    return stale

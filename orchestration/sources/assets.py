@@ -16,6 +16,7 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
 from connectors import drift
+from connectors.child_tables import drop_nested_layout
 from connectors.pipeline import SOURCES, cursor_positions, make_pipeline
 from orchestration.resources import (
     EmailResource,
@@ -73,8 +74,10 @@ def _run(
 ) -> Iterator[Any]:
     pipeline = make_pipeline(source_name, warehouse.path, state_dir() / "dlt")
     started = time.perf_counter()
+    source = api.source()
+    drop_nested_layout(pipeline, source)
     before = drift.snapshot(pipeline)
-    events = dlt.run(context=context, dlt_source=api.source(), dlt_pipeline=pipeline)
+    events = dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline)
     report = None
     for event in events.fetch_row_count():
         if report is None:  # the load is done once the first materialisation comes out

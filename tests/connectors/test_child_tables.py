@@ -6,7 +6,7 @@ import dlt
 import duckdb
 import pyarrow as pa
 
-from connectors.child_tables import ChildTable, SplitChildTables
+from connectors.child_tables import ChildTable, SplitChildTables, drop_nested_layout
 from connectors.hints import columns
 
 ORDER = columns(text=("id", "name", "total_set__amount"))
@@ -91,3 +91,25 @@ def test_a_changed_parent_replaces_its_whole_list_in_the_warehouse(tmp_path):
                      ("o2", 1, "o2-l1", None)], "o1's removed lines are gone, o2's untouched"
     assert tags == [("o1", "vip"), ("o2", "b2b"), ("o2", "vip")]
     assert loaded == [("o1", "9.50"), ("o2", "9.50")]
+
+
+def test_a_warehouse_with_dlt_nested_lists_is_reloaded_in_the_keyed_layout(tmp_path):
+    db = tmp_path / "warehouse.duckdb"
+    pipeline = dlt.pipeline("nested_then_keyed", destination=dlt.destinations.duckdb(str(db)),
+                            dataset_name="raw", pipelines_dir=str(tmp_path / "dlt"))
+
+    @dlt.resource(name="orders", primary_key="id", write_disposition="merge", columns=ORDER)
+    def orders():
+        yield [order(1, 2), order(2, 1)]
+
+    pipeline.run(dlt.source(lambda: orders(), name="shop")())  # dlt nested tables, as before
+    keyed = orders().add_step(SplitChildTables(ORDER, (LINES, TAGS)))
+    source = dlt.source(lambda: keyed, name="shop")()
+    assert drop_nested_layout(pipeline, source) == ["orders"]
+    pipeline.run(source)
+    assert drop_nested_layout(pipeline, source) == [], "done once"
+    with duckdb.connect(str(db)) as con:
+        lines = con.sql("select order_id, position, id from raw.orders__line_items "
+                        "order by all").fetchall()
+    assert lines == [("o1", 0, "o1-l0"), ("o1", 1, "o1-l1"), ("o2", 0, "o2-l0")]
+    assert pipeline.default_schema.tables["orders__line_items"].get("parent") is None
