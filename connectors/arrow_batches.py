@@ -18,6 +18,8 @@ joined into batches of a few thousand rows first (`batched`).
 
 from __future__ import annotations
 
+import base64
+import os
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -32,6 +34,9 @@ from dlt.extract.items_transform import ItemTransform
 BATCH_ROWS = 5000
 SEPARATOR = "__"
 UTC_MICROS = pa.timestamp("us", "UTC")
+#: dlt's row id column; dlt's own ids are 14 base64 characters (80 random bits)
+ROW_ID = "_dlt_id"
+_ID_BYTES = 12  # 96 random bits, exactly 16 base64 characters: no padding to strip
 
 # The Arrow types a value may arrive as (inferred by pyarrow) for each dlt type.
 # Numbers may arrive as strings (GraphQL sends UnsignedInt64 as one), which dlt's
@@ -176,6 +181,21 @@ def _timestamps(strings: pa.Array, name: str) -> pa.Array:
         raise DoesNotFit(f"{name}: not ISO 8601 timestamps") from exc
 
 
+def with_row_ids(table: pa.Table) -> pa.Table:
+    """`table` with a random `_dlt_id` per row, as dlt gives rows it normalises.
+
+    dlt can add the column itself (`parquet_normalizer.add_dlt_id`), but only
+    by reading back and rewriting every Parquet file the extract wrote; made
+    here, the file is loaded as extracted. Ids come from one `os.urandom`
+    call per table, base64-encoded as a whole (16 characters per id).
+    """
+    encoded = base64.b64encode(os.urandom(_ID_BYTES * table.num_rows))
+    width = _ID_BYTES * 4 // 3
+    ids = pa.FixedSizeBinaryArray.from_buffers(
+        pa.binary(width), table.num_rows, [None, pa.py_buffer(encoded)]).cast(pa.string())
+    return table.append_column(pa.field(ROW_ID, pa.string(), nullable=False), ids)
+
+
 class ArrowWhenFits(ItemTransform[Any, Any]):
     """A resource step: each batch of rows becomes Arrow if it fits, else stays rows.
 
@@ -201,7 +221,7 @@ class ArrowWhenFits(ItemTransform[Any, Any]):
         if not columns or not isinstance(item, list) or not item:
             return item
         try:
-            return to_arrow(item, columns, self.naming)
+            return with_row_ids(to_arrow(item, columns, self.naming))
         except DoesNotFit as why:
             self.row_batches += 1
             self.last_reason = str(why)

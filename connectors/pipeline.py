@@ -25,9 +25,10 @@ from connectors.social import social_source
 # off unless the operator turns it back on (RUNTIME__DLTHUB_TELEMETRY=true).
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 # Batches that reach dlt as Arrow tables (connectors/arrow_batches.py) get the same
-# `_dlt_load_id` and `_dlt_id` columns as rows dlt normalises itself.
+# `_dlt_load_id` and `_dlt_id` columns as rows dlt normalises itself: the load id
+# from dlt, the row id from `with_row_ids` (dlt would rewrite each file for it).
 os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
-os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_ID", "true")
+os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_ID", "false")
 # dlt gzips its intermediate extract files by default: CPU spent on files that
 # live for one run on the local disk (65 against 59 us a row of dlt's CPU on
 # Shopify-shaped rows, a microbenchmark of 100,000 rows).

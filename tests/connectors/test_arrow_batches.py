@@ -7,7 +7,13 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from connectors.arrow_batches import ArrowWhenFits, DoesNotFit, batched, to_arrow
+from connectors.arrow_batches import (
+    ArrowWhenFits,
+    DoesNotFit,
+    batched,
+    to_arrow,
+    with_row_ids,
+)
 from connectors.hints import columns
 
 UTC = dt.UTC
@@ -151,7 +157,7 @@ def test_step_prefers_hints_carried_by_the_item():
         hints = {"columns": USER}
 
     table = ArrowWhenFits(PARTNER, naming="direct")([{"id": "9"}], Meta())
-    assert table.schema.names == list(USER)
+    assert table.schema.names == [*USER, "_dlt_id"]
 
 
 def test_batched_joins_pages_and_ends_a_batch_when_told():
@@ -177,3 +183,13 @@ def test_numbers_sent_as_strings_are_cast_as_dlt_coerces_them():
     assert table.column("score").to_pylist() == [2.5, 3.0]
     with pytest.raises(DoesNotFit, match="id: not a bigint"):
         odoo([partner(1, id="seven")])
+
+
+def test_arrow_batches_carry_their_own_row_ids():
+    """dlt would otherwise rewrite every extracted Parquet file to add them."""
+    rows = [partner(i, write_date="2024-02-01 10:00:00") for i in range(5000)]
+    table = ArrowWhenFits(PARTNER, naming="direct")(rows)
+    ids = table.column("_dlt_id").to_pylist()
+    assert len(set(ids)) == 5000 and all(len(i) == 16 for i in ids)
+    assert not table.schema.field("_dlt_id").nullable
+    assert with_row_ids(pa.table({"a": []})).column("_dlt_id").to_pylist() == []
