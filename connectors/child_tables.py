@@ -103,11 +103,6 @@ class SplitChildTables(ItemTransform[Any, Any]):
                 yield dlt.mark.with_hints(self.lists[table](rows), self._hints[table],
                                           create_table_variant=True)
 
-    @property
-    def row_batches(self) -> int:
-        """Batches (parents or children) that went to dlt's row path."""
-        return self.parents.row_batches + sum(s.row_batches for s in self.lists.values())
-
 
 def drop_nested_layout(pipeline: Any, source: Any) -> list[str]:
     """Drop the resources whose lists an earlier cdpkit loaded as dlt nested tables.

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import dlt
-
 TYPES = ("text", "timestamp", "date", "bool", "bigint", "double", "decimal", "json")
 
 
@@ -25,9 +23,3 @@ def columns(**by_type: Iterable[str]) -> dict[str, dict[str, Any]]:
         for name in names:
             out[name] = {"data_type": data_type, "nullable": True}
     return out
-
-
-def nested(**by_type: Iterable[str]) -> dict[str, Any]:
-    """Hints for a nested (child) table, e.g. `orders__line_items`."""
-    cols = [{"name": name, **hint} for name, hint in columns(**by_type).items()]
-    return dlt.mark.make_nested_hints(columns=cols)
