@@ -31,7 +31,7 @@ from connectors.child_tables import ChildTable, SplitChildTables
 from connectors.email.activity import activity_rows
 from connectors.errors import source_errors
 from connectors.hints import columns
-from connectors.http import check_base_url, json_path, make_session
+from connectors.http import check_base_url, json_path, make_session, with_query
 from connectors.parsed_timestamps import TimestampsParsed
 
 SOURCE = "email"
@@ -146,7 +146,8 @@ class MailchimpClient:
         )
         with source_errors(SOURCE, stream, self.secrets):
             yield from self.rest.paginate(
-                path, params=dict(params), paginator=paginator, data_selector=json_path(key)
+                with_query(path, params), params={}, paginator=paginator,
+                data_selector=json_path(key),
             )
 
 

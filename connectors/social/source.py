@@ -24,7 +24,7 @@ from connectors.arrow_batches import BATCH_ROWS, ArrowWhenFits, batched
 from connectors.deletions import reconciliation_due
 from connectors.errors import source_errors
 from connectors.hints import columns
-from connectors.http import RetryPolicy, check_base_url, json_path, make_session
+from connectors.http import RetryPolicy, check_base_url, json_path, make_session, with_query
 from connectors.social.ratelimit import WindowPacer, reset_wait_on_429
 
 SOURCE = "social"
@@ -79,7 +79,8 @@ class XClient:
         )
         with source_errors(SOURCE, stream, self.secrets):
             yield from self.rest.paginate(
-                path, params=dict(params), paginator=paginator, data_selector=json_path("data")
+                with_query(path, params), params={}, paginator=paginator,
+                data_selector=json_path("data"),
             )
 
 

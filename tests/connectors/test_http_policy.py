@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import time
 from email.utils import formatdate
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
 from connectors.errors import SourceError
-from connectors.http import check_base_url, make_session, parse_retry_after, redact
+from connectors.http import (
+    check_base_url,
+    make_session,
+    parse_retry_after,
+    redact,
+    with_query,
+)
 
 
 def test_redact_masks_every_secret():
@@ -60,3 +67,12 @@ def test_proxy_variables_are_honoured_and_read_once_per_origin(monkeypatch):
                                                 None)
     assert "https" not in inside["proxies"], "NO_PROXY still bypasses the proxy for its hosts"
     assert reads == ["https://api.example/v1/items?page=0", "https://internal.example/v1"]
+
+
+def test_with_query_encodes_static_params_once_into_the_path():
+    params = {"tweet.fields": "created_at,author_id", "q": "a b&c=d", "count": 1000}
+    url = with_query("/2/users/1/mentions", params)
+    parts = urlsplit(url)
+    assert parts.path == "/2/users/1/mentions"
+    assert parse_qs(parts.query) == {k: [str(v)] for k, v in params.items()}
+    assert with_query("/lists/1/members", {}) == "/lists/1/members"
