@@ -68,6 +68,49 @@ def _graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def _identity_settings(args: argparse.Namespace):  # noqa: ANN202 - lazy import
+    from identity.settings import IdentitySettings
+
+    return IdentitySettings.from_yaml(args.config) if args.config else IdentitySettings()
+
+
+def _identity_resolve(args: argparse.Namespace) -> int:
+    from identity.interface import read_table, resolve_table
+
+    table = read_table(args.input)
+    clusters, result = resolve_table(table, _identity_settings(args))
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clusters.to_csv(out, index=False)
+    stats = result.stats
+    print(f"{len(clusters):,} records -> {stats['clusters']:,} golden ids "
+          f"({stats['multi_record_clusters']:,} with several records) in {stats['seconds']:.1f} s; "
+          f"{stats.get('review_queue', 0):,} pairs for review; wrote {out}")
+    return 0
+
+
+def _identity_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from identity.interface import evaluate_table, read_table
+
+    table = read_table(args.input)
+    evaluation = evaluate_table(table, args.truth_column, _identity_settings(args))
+    if args.json:
+        print(json.dumps(evaluation.as_dict(), indent=2))
+        return 0
+    e = evaluation
+    print(f"records    {e.records:,}\n"
+          f"precision  {e.precision:.4f}  ({e.true_positive_pairs:,} of {e.predicted_pairs:,} "
+          f"predicted pairs)\n"
+          f"recall     {e.recall:.4f}  ({e.true_positive_pairs:,} of {e.true_pairs:,} true pairs)\n"
+          f"f1         {e.f1:.4f}\n"
+          f"seconds    {e.seconds:.2f}  "
+          + " ".join(f"{k.removesuffix('_seconds')}={v:.2f}" for k, v in e.stage_seconds.items()
+                     if k != "seconds"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cdpkit", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="show library logs")
@@ -116,6 +159,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     graph = sub.add_parser("graph", help="print the asset graph as a Mermaid flowchart")
     graph.set_defaults(func=_graph)
+
+    identity = sub.add_parser("identity", help="resolve person records into golden ids")
+    identity_sub = identity.add_subparsers(dest="identity_command", required=True)
+    resolve = identity_sub.add_parser(
+        "resolve", help="records (CSV or Parquet) in, one golden id per record out (CSV)")
+    resolve.add_argument("--input", required=True, help="record_id, source, first_name, "
+                         "last_name, full_name, email, phone, street, city, postcode, region, "
+                         "country, date_of_birth (any may be missing)")
+    resolve.add_argument("--output", required=True, help="CSV of record_id, golden_id")
+    resolve.add_argument("--config", help="YAML identity settings")
+    resolve.set_defaults(func=_identity_resolve)
+    evaluate = identity_sub.add_parser(
+        "evaluate", help="resolve and score pairwise precision, recall and F1 against a truth")
+    evaluate.add_argument("--input", required=True)
+    evaluate.add_argument("--truth-column", required=True,
+                          help="column holding the true person id of each record")
+    evaluate.add_argument("--config", help="YAML identity settings")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.set_defaults(func=_identity_evaluate)
     return parser
 
 

@@ -1,6 +1,6 @@
 """Reading unified records from, and writing identity tables to, DuckDB.
 
-The three identity tables are replaced together in one transaction, so a reader
+The identity tables are replaced together in one transaction, so a reader
 never sees a crosswalk from one run next to golden profiles from another.
 Column types are declared, not inferred from the frames, so an all-NULL column
 in a small run still lands as VARCHAR / TIMESTAMP.
@@ -37,9 +37,19 @@ TABLE_TYPES: dict[str, dict[str, str]] = {
         for c in GOLDEN_COLUMNS
     },
     "match_edges": {
-        c: "VARCHAR"
-        for c in ("left_source", "left_source_id", "right_source", "right_source_id", "rule",
-                  "key")
+        **{c: "VARCHAR" for c in ("left_source", "left_source_id", "right_source",
+                                  "right_source_id", "rule", "key")},
+        "match_probability": "DOUBLE", "match_weight": "DOUBLE", "evidence": "VARCHAR",
+    },
+    "review_queue": {
+        **{c: "VARCHAR" for c in ("left_source", "left_source_id", "right_source",
+                                  "right_source_id")},
+        "match_probability": "DOUBLE", "match_weight": "DOUBLE", "evidence": "VARCHAR",
+        "reason": "VARCHAR",
+    },
+    "match_model": {
+        "comparison": "VARCHAR", "level": "INTEGER", "label": "VARCHAR", "m": "DOUBLE",
+        "u": "DOUBLE", "match_weight": "DOUBLE",
     },
 }  # fmt: skip
 
@@ -57,13 +67,15 @@ def load_records(
 def write_result(
     con: duckdb.DuckDBPyConnection, result: IdentityResult, schema: str = "identity"
 ) -> None:
-    """Create or replace ``<schema>.crosswalk``, ``golden_profiles`` and ``match_edges``."""
+    """Create or replace the identity tables of ``<schema>`` (``TABLE_TYPES``) together."""
     if not _IDENT.match(schema) or "." in schema:
         raise ValueError(f"not a schema name: {schema!r}")
     frames = {
         "crosswalk": result.crosswalk,
         "golden_profiles": result.golden_profiles,
         "match_edges": result.match_edges,
+        "review_queue": result.review_queue,
+        "match_model": result.match_model,
     }
     views = {table: f"_identity_{table}_{uuid.uuid4().hex[:8]}" for table in frames}
     for table, frame in frames.items():

@@ -1,12 +1,14 @@
-"""Deterministic identity resolution: records in, crosswalk and golden profiles out.
+"""Identity resolution: records in, crosswalk, golden profiles and evidence out.
 
-standardise -> rules (guarded candidate links) -> cluster -> golden profiles.
-Each stage is a function over DataFrames, so the probabilistic matcher planned
-next adds its edges before clustering without touching the others.
+standardise -> deterministic rules (guarded links) and probabilistic linkage
+(scored pairs) -> guarded clustering -> golden profiles. Each stage is a
+function over DataFrames; pairs scored between the review and the auto-merge
+thresholds, and links the cluster guard refused, go to the review queue.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -16,8 +18,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from identity.cluster import cluster_labels
+from identity.cluster import Guard, guarded_cluster_labels
 from identity.golden import build_golden_profiles, golden_ids
+from identity.match.keys import match_keys
+from identity.match.linker import LinkageResult, link
 from identity.persist import load_records, write_result
 from identity.rules import RuleOutput, candidate_edges
 from identity.settings import IdentitySettings
@@ -28,9 +32,13 @@ __all__ = ["IdentityResult", "load_records", "resolve", "write_result"]
 log = logging.getLogger(__name__)
 
 CROSSWALK_COLUMNS = ["source", "source_id", "golden_id", "matched_by", "resolved_at"]
+PAIR_COLUMNS = ["left_source", "left_source_id", "right_source", "right_source_id"]
 MATCH_EDGE_COLUMNS = [
-    "left_source", "left_source_id", "right_source", "right_source_id", "rule", "key",
+    *PAIR_COLUMNS, "rule", "key", "match_probability", "match_weight", "evidence",
 ]  # fmt: skip
+REVIEW_COLUMNS = [*PAIR_COLUMNS, "match_probability", "match_weight", "evidence", "reason"]
+MODEL_COLUMNS = ["comparison", "level", "label", "m", "u", "match_weight"]
+PROBABILISTIC = "probabilistic"
 
 
 @dataclass
@@ -43,6 +51,11 @@ class IdentityResult:
     stats: dict[str, Any] = field(default_factory=dict)
     #: Keys the guard skipped because too many records share them (rule, key, records).
     skipped_keys: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Pairs a steward should decide: scored in the review band, or refused by the guard.
+    review_queue: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=REVIEW_COLUMNS))
+    #: The fitted match weights per comparison level (empty when matching is off).
+    match_model: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MODEL_COLUMNS))
 
 
 def resolve(
@@ -68,17 +81,128 @@ def resolve(
         raise ValueError(f"{int(duplicated.sum())} duplicated (source, source_id), e.g. {sample}")
     records = records.sort_values(["source", "source_id"], kind="stable", ignore_index=True)
 
-    std = standardise_records(records, settings)
-    found = candidate_edges(std, settings)
-    labels = cluster_labels(len(std), found.edges)
+    timer = _StageTimer()
+    std = timer.time("standardise", standardise_records, records, settings)
+    found = timer.time("rules", candidate_edges, std, settings)
+    linkage = timer.time("linkage", _linkage, std, settings)
+    scored = _empty_scored()
+    if linkage is not None:
+        pairs = linkage.pairs
+        scored = pairs[pairs["match_probability"] >= settings.matching.match_threshold]
+    clusters = timer.time(
+        "cluster", guarded_cluster_labels, len(std), found.edges, scored,
+        Guard.from_records(std, settings.guard.cluster_first_name_jw,
+                           settings.guard.cluster_conflicts),
+        settings.max_cluster_size)
+    labels = clusters.labels
+    refused = set(zip(clusters.refused["rid_l"], clusters.refused["rid_r"], strict=True))
+    # a pair a rule already links keeps the rule as its evidence
+    ruled = set(zip(found.edges["rid_l"], found.edges["rid_r"], strict=True))
+    accepted = scored[np.array([pair not in refused and pair not in ruled for pair in
+                                zip(scored["rid_l"], scored["rid_r"], strict=True)], dtype=bool)]
+    all_edges = pd.concat(
+        [found.edges, accepted[["rid_l", "rid_r"]].assign(rule=PROBABILISTIC, key=None)],
+        ignore_index=True)
     ids = golden_ids(std, labels) if len(std) else np.zeros(0, dtype=object)
-    crosswalk = _crosswalk(std, found.edges, ids, resolved_at)
-    golden = build_golden_profiles(std, labels, ids, settings, resolved_at)
-    edges = _match_edges(std, found.edges)
+    crosswalk = _crosswalk(std, all_edges, ids, resolved_at)
+    golden = timer.time("golden", build_golden_profiles, std, labels, ids, settings,
+                        resolved_at)
+    edges = _match_edges(std, found.edges, accepted, linkage)
+    review = _review_queue(std, labels, linkage, clusters.refused, settings)
     stats = _stats(std, labels, found, golden)
+    stats.update(_linkage_stats(linkage, accepted, clusters.refused, review))
+    stats.update(timer.seconds)
     stats["seconds"] = round(time.perf_counter() - started, 3)
     log.info("identity resolved: %s", stats)
-    return IdentityResult(crosswalk, golden, edges, stats, found.skipped_keys)
+    model = linkage.model.weights_table() if linkage is not None else pd.DataFrame(
+        columns=MODEL_COLUMNS)
+    return IdentityResult(crosswalk, golden, edges, stats, found.skipped_keys, review, model)
+
+
+def _linkage(std: pd.DataFrame, settings: IdentitySettings) -> LinkageResult | None:
+    """Probabilistic linkage of the records, or None when it is off or pointless."""
+    if not settings.matching.enabled or len(std) < 2:
+        return None
+    return link(match_keys(std.reset_index(drop=True)), settings.matching)
+
+
+def _empty_scored() -> pd.DataFrame:
+    return pd.DataFrame({"rid_l": pd.Series(dtype=np.int64), "rid_r": pd.Series(dtype=np.int64),
+                         "match_weight": pd.Series(dtype=float),
+                         "match_probability": pd.Series(dtype=float)})
+
+
+def _evidence(pairs: pd.DataFrame, linkage: LinkageResult | None) -> pd.Series:
+    """Per pair, JSON of each compared field's level label: why the model scored it so.
+
+    The weight of each level is in the match model table (``match_model``).
+    """
+    if linkage is None or pairs.empty:
+        return pd.Series([None] * len(pairs), index=pairs.index, dtype=object)
+    parts = []
+    for c in linkage.model.comparisons:
+        labels = {lv: json.dumps(c.label(lv)) for lv in c.level_numbers()}
+        parts.append(f'"{c.name}":' + pairs[c.gamma].astype(int).map(labels))
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + "," + part
+    return "{" + joined + "}"
+
+
+def _pair_frame(std: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    left = pairs["rid_l"].to_numpy(dtype=np.int64)
+    right = pairs["rid_r"].to_numpy(dtype=np.int64)
+    sources, ids = std["source"].to_numpy(), std["source_id"].to_numpy()
+    return pd.DataFrame({"left_source": sources[left], "left_source_id": ids[left],
+                         "right_source": sources[right], "right_source_id": ids[right]})
+
+
+def _review_queue(std: pd.DataFrame, labels: np.ndarray, linkage: LinkageResult | None,
+                  refused: pd.DataFrame, settings: IdentitySettings) -> pd.DataFrame:
+    """Scored pairs in the review band that ended in different clusters, plus refused links."""
+    if linkage is None:
+        return pd.DataFrame(columns=REVIEW_COLUMNS)
+    pairs = linkage.pairs
+    band = pairs[(pairs["match_probability"] < settings.matching.match_threshold)
+                 & (labels[pairs["rid_l"].to_numpy()] != labels[pairs["rid_r"].to_numpy()])]
+    band = band.assign(reason="review_band")
+    why = refused.set_index(["rid_l", "rid_r"])["reason"]
+    guarded = pairs.set_index(["rid_l", "rid_r"]).join(why, how="inner").reset_index()
+    guarded = guarded.assign(reason="guard:" + guarded["reason"])
+    queue = pd.concat([band, guarded], ignore_index=True)
+    out = _pair_frame(std, queue)
+    out["match_probability"] = queue["match_probability"].to_numpy()
+    out["match_weight"] = queue["match_weight"].to_numpy()
+    out["evidence"] = _evidence(queue, linkage).to_numpy()
+    out["reason"] = queue["reason"].to_numpy()
+    return out.sort_values("match_probability", ascending=False, ignore_index=True)
+
+
+def _linkage_stats(linkage: LinkageResult | None, accepted: pd.DataFrame,
+                   refused: pd.DataFrame, review: pd.DataFrame) -> dict[str, Any]:
+    if linkage is None:
+        return {}
+    return {
+        "candidate_pairs": linkage.stats["candidate_pairs"],
+        "probabilistic_links": len(accepted),
+        "guard_refused": refused["reason"].value_counts().to_dict() if len(refused) else {},
+        "review_queue": len(review),
+        "match_prior": linkage.model.prior,
+    }
+
+
+class _StageTimer:
+    """Wall seconds per stage, for the run's statistics and the benchmark."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def time(self, stage: str, func: Any, *args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return func(*args)
+        finally:
+            self.seconds[f"{stage}_seconds"] = round(time.perf_counter() - started, 3)
 
 
 def _crosswalk(
@@ -109,22 +233,21 @@ def _crosswalk(
     )
 
 
-def _match_edges(std: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
-    left = edges["rid_l"].to_numpy(dtype=np.int64)
-    right = edges["rid_r"].to_numpy(dtype=np.int64)
-    sources, ids = std["source"].to_numpy(), std["source_id"].to_numpy()
-    out = pd.DataFrame(
-        {
-            "left_source": sources[left],
-            "left_source_id": ids[left],
-            "right_source": sources[right],
-            "right_source_id": ids[right],
-            "rule": edges["rule"].to_numpy(),
-            "key": edges["key"].to_numpy(),
-        },
-        columns=MATCH_EDGE_COLUMNS,
-    )
-    return out.sort_values(MATCH_EDGE_COLUMNS, ignore_index=True)
+def _match_edges(std: pd.DataFrame, edges: pd.DataFrame, accepted: pd.DataFrame,
+                 linkage: LinkageResult | None) -> pd.DataFrame:
+    """Every link behind a cluster: rule links with their key, scored links with evidence."""
+    rules = _pair_frame(std, edges)
+    rules["rule"] = edges["rule"].to_numpy()
+    rules["key"] = edges["key"].to_numpy()
+    scored = _pair_frame(std, accepted)
+    scored["rule"] = PROBABILISTIC
+    scored["key"] = None
+    scored["match_probability"] = accepted["match_probability"].to_numpy()
+    scored["match_weight"] = accepted["match_weight"].to_numpy()
+    scored["evidence"] = _evidence(accepted, linkage).to_numpy()
+    out = pd.concat([rules, scored], ignore_index=True) if len(scored) else rules
+    out = out.reindex(columns=MATCH_EDGE_COLUMNS)
+    return out.sort_values([*PAIR_COLUMNS, "rule"], ignore_index=True)
 
 
 def _stats(

@@ -1,9 +1,9 @@
-"""Declarative settings for deterministic identity resolution.
+"""Declarative settings for identity resolution.
 
 What is matched, and how carefully, is declared here rather than coded into the
 stages, so a user tunes matching (switch a rule off, change the default phone
 region, tighten the household guard) with a YAML file instead of a code change.
-The probabilistic stage planned next reads its own section of the same object.
+The probabilistic stage reads its own section (`matching`) of the same object.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from identity.match.settings import MatchSettings
 
 #: Rules the deterministic stage knows. ``cross_ref`` is trusted without a name check.
 KNOWN_RULES = ("email", "phone", "cross_ref")
@@ -55,6 +57,13 @@ class GuardSettings:
     #: Drop a record's links in a key group when it is compatible with two
     #: members that are incompatible with each other ("J Smith" with John and Jane).
     drop_ambiguous: bool = True
+    #: What makes two records different people in clustering, whatever links them:
+    #: "first_name" (clearly different first names) and "date_of_birth" (both known,
+    #: more than a typo apart). Data whose dates are unreliable drops the latter.
+    cluster_conflicts: tuple[str, ...] = ("first_name", "date_of_birth")
+    #: Jaro-Winkler under which two first names are clearly different in clustering;
+    #: looser than `first_name_jw`, because a typed "Tobt" is still Toby.
+    cluster_first_name_jw: float = 0.8
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,13 @@ class IdentitySettings:
     cross_ref: CrossRefRule = field(default_factory=CrossRefRule)
     #: Survivorship tie-break, best first, when two records changed at the same time.
     source_priority: tuple[str, ...] = ("erp", "shop", "email", "social")
+    #: How an ambiguous numeric date of birth (03/04/1990) is read: day first (most
+    #: of the world) or month first (US data).
+    dates_day_first: bool = True
+    #: The probabilistic stage (blocking, comparison levels, Fellegi-Sunter model).
+    matching: MatchSettings = field(default_factory=MatchSettings)
+    #: Largest cluster the guarded clustering builds from probabilistic links.
+    max_cluster_size: int = 50
 
     def __post_init__(self) -> None:
         unknown = set(self.rules) - set(KNOWN_RULES)
@@ -94,7 +110,8 @@ class IdentitySettings:
     def from_dict(cls, data: dict[str, Any] | None) -> IdentitySettings:
         """Build settings from plain data (YAML/JSON), rejecting unknown keys loudly."""
         data = dict(data or {})
-        nested = {"email": EmailRules, "guard": GuardSettings, "cross_ref": CrossRefRule}
+        nested = {"email": EmailRules, "guard": GuardSettings, "cross_ref": CrossRefRule,
+                  "matching": MatchSettings}
         kwargs: dict[str, Any] = {}
         for key, value in data.items():
             if key in nested:

@@ -13,6 +13,13 @@ import re
 import pandas as pd
 
 from identity.settings import IdentitySettings
+from identity.standardise.address import (
+    split_street,
+    standardise_cities,
+    standardise_postcodes,
+    standardise_streets,
+)
+from identity.standardise.date import parse_dates_of_birth
 from identity.standardise.email import clean_emails, email_keys
 from identity.standardise.name import standardise_names
 from identity.standardise.phone import e164_series, normalise_region
@@ -26,14 +33,18 @@ RECORD_COLUMNS = (
     "city", "postcode", "country_code", "free_text", "cross_ref", "is_active",
     "source_updated_at",
 )  # fmt: skip
+#: Columns used when present (the CLI's input and FEBRL carry them, the warehouse may not).
+OPTIONAL_COLUMNS = ("date_of_birth", "region")
 
 
 def standardise_records(records: pd.DataFrame, settings: IdentitySettings) -> pd.DataFrame:
     """Keys and display values per record, on ``records``' index.
 
     Key columns: ``email_key``, ``text_email_key``, ``phone_key``, ``cross_ref_key``,
-    ``source_id_key``, ``first_key``, ``last_key``, ``first_canonical``. Display
-    columns keep the golden-profile attribute names.
+    ``source_id_key``, ``first_key``, ``last_key``, ``first_canonical``,
+    ``street_key``, ``house_number``, ``street_name_key``, ``city_key``,
+    ``postcode_key``, ``region_key``, ``dob_key`` (ISO date). Display columns
+    keep the golden-profile attribute names.
     """
     missing = [c for c in RECORD_COLUMNS if c not in records.columns]
     if missing:
@@ -52,12 +63,35 @@ def standardise_records(records: pd.DataFrame, settings: IdentitySettings) -> pd
     for column in ("street", "city", "postcode"):
         out[column] = map_distinct(records[column], _clean_text)
     out["country_code"] = map_distinct(records["country_code"], _clean_country)
+    out = out.join(address_keys(records["street"], records["city"], records["postcode"],
+                                out["country_code"]))
+    region = records["region"] if "region" in records.columns else _nulls(records)
+    out["region_key"] = map_distinct(region, lambda v: (_clean_text(v) or "").casefold() or None)
+    birth = records["date_of_birth"] if "date_of_birth" in records.columns else _nulls(records)
+    dates = parse_dates_of_birth(birth, day_first=settings.dates_day_first)
+    out["dob_key"] = map_distinct(dates, lambda d: d.isoformat())
     pattern = re.compile(settings.cross_ref.id_pattern)
     out["cross_ref_key"] = map_distinct(records["cross_ref"], lambda v: _id_tail(v, pattern))
     out["source_id_key"] = map_distinct(out["source_id"], lambda v: _id_tail(v, pattern))
     out["is_active"] = records["is_active"].astype("boolean").fillna(True).astype(bool)
     out["source_updated_at"] = utc_naive(records["source_updated_at"])
     return out
+
+
+def address_keys(street: pd.Series, city: pd.Series, postcode: pd.Series,
+                 country: pd.Series) -> pd.DataFrame:
+    """Street, its house number and name apart, city and postcode as match keys."""
+    out = pd.DataFrame(index=street.index)
+    out["street_key"] = standardise_streets(street)
+    out["house_number"] = map_distinct(street, lambda v: split_street(v).number)
+    out["street_name_key"] = map_distinct(street, lambda v: split_street(v).street)
+    out["city_key"] = standardise_cities(city)
+    out["postcode_key"] = standardise_postcodes(postcode, country)
+    return out
+
+
+def _nulls(records: pd.DataFrame) -> pd.Series:
+    return pd.Series(None, index=records.index, dtype=object)
 
 
 def utc_naive(values: pd.Series) -> pd.Series:

@@ -24,7 +24,11 @@ def test_resolve_tables_follow_the_contract() -> None:
     assert list(result.crosswalk.columns) == [
         "source", "source_id", "golden_id", "matched_by", "resolved_at"]
     assert list(result.match_edges.columns) == [
-        "left_source", "left_source_id", "right_source", "right_source_id", "rule", "key"]
+        "left_source", "left_source_id", "right_source", "right_source_id", "rule", "key",
+        "match_probability", "match_weight", "evidence"]
+    assert list(result.review_queue.columns) == [
+        "left_source", "left_source_id", "right_source", "right_source_id",
+        "match_probability", "match_weight", "evidence", "reason"]
     golden = result.golden_profiles
     assert list(golden.columns[:9]) == ["golden_id", "first_name", "last_name", "email",
                                         "phone", "street", "city", "postcode", "country_code"]
@@ -36,6 +40,12 @@ def test_resolve_tables_follow_the_contract() -> None:
     assert cw.loc["13", "golden_id"] != cw.loc["m1", "golden_id"]
     assert cw.loc["gid://shopify/Customer/7", "matched_by"] == "cross_ref,email"
     assert cw.loc["999", "matched_by"] == "singleton"
+    # Robert Lee of the newsletter and LEE, Robert of the ERP: the model's own link
+    assert cw.loc["m1", "matched_by"] == "email,probabilistic"
+    # Jane shares Bob's landline: the guard keeps her out and a steward sees why
+    review = result.review_queue
+    assert review[["left_source_id", "right_source_id", "reason"]].values.tolist() == [
+        ["13", "gid://shopify/Customer/7", "guard:first_name"]]
     assert (result.crosswalk["resolved_at"] == AT).all()
     stats = result.stats
     assert stats["records_in"] == 5 and stats["clusters"] == 3
@@ -75,7 +85,8 @@ def test_write_result_round_trips_through_duckdb_file(tmp_path) -> None:
                              "where table_name = 'golden_profiles'").fetchall())
     pd.testing.assert_frame_equal(crosswalk, result.crosswalk, check_dtype=False)
     assert len(golden) == len(result.golden_profiles) == 3
-    assert len(edges) == len(result.match_edges) == 2
+    assert len(edges) == len(result.match_edges) == 3
+    assert edges["match_probability"].notna().sum() == 1
     assert types["street"] == "VARCHAR"  # all NULL in this run, still typed
     assert types["member_count"] == "INTEGER" and types["resolved_at"] == "TIMESTAMP"
 

@@ -1,0 +1,222 @@
+"""Probabilistic linkage: block, compare, fit, score; the per-pair work runs in DuckDB.
+
+Index -> Compare -> Classify, as recordlinkage designs it, with each step sized
+for millions of records: blocking and comparison levels are SQL joins and
+`CASE` expressions over a table of standardised match keys, the model is
+fitted in Python on pattern counts (`fellegi_sunter.py`), and its weights go
+back into SQL to score every candidate pair. Only pairs above the review
+threshold come back to Python.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from identity.match.blocking import (
+    BlockingRule,
+    block_on,
+    candidate_pairs,
+    pair_condition,
+    usable_rules,
+)
+from identity.match.comparisons import Comparison, default_comparisons, gamma_select
+from identity.match.fellegi_sunter import (
+    MatchModel,
+    em_m_probabilities,
+    initial_m,
+    solve_prior,
+    u_from_random_pairs,
+)
+from identity.match.settings import MatchSettings
+
+log = logging.getLogger(__name__)
+
+#: match-key columns a blocking key may derive from (a phonetic code of the surname)
+DERIVED_FROM = {"last_sound": "last_key", "first_sound": "first_key"}
+
+
+@dataclass
+class LinkageResult:
+    """Scored pairs at or above the review threshold, the model, and what blocking did."""
+
+    pairs: pd.DataFrame
+    model: MatchModel
+    blocking: pd.DataFrame
+    stats: dict[str, object] = field(default_factory=dict)
+
+
+def link(keys: pd.DataFrame, settings: MatchSettings | None = None) -> LinkageResult:
+    """Score pairs of `keys` (one row per record: `rid` 0..n-1, `source`, match keys).
+
+    Returned pairs have `rid_l < rid_r`, `blocked_by` (the rule that found the
+    pair), one `g_<comparison>` level column per comparison, `match_weight` and
+    `match_probability`.
+    """
+    settings = settings or MatchSettings()
+    started = time.perf_counter()
+    con = duckdb.connect()
+    try:
+        con.register("keys_frame", keys)
+        comparisons = _comparisons(keys.columns, settings)
+        con.execute(f"""
+            CREATE TABLE records AS SELECT *, {_tf_columns(comparisons)}
+            FROM keys_frame ORDER BY rid""")
+        con.unregister("keys_frame")
+        rules = usable_rules([block_on(*r) for r in settings.blocking_rules], keys.columns)
+        if not comparisons or not rules:
+            raise ValueError("the records have no columns to compare or block on: "
+                             f"{sorted(keys.columns)}")
+        blocking = candidate_pairs(con, "records", rules, settings.link_type,
+                                   settings.max_block_size)
+        _pair_levels(con, comparisons, rules)
+        model = _fit(con, keys, comparisons, rules, settings)
+        pairs = _score(con, model, settings.review_threshold)
+        candidates = int(con.execute("SELECT count(*) FROM pair_levels").fetchone()[0])
+    finally:
+        con.close()
+    stats = {"candidate_pairs": candidates, "pairs_over_review": len(pairs),
+             "seconds": round(time.perf_counter() - started, 3)}
+    log.info("probabilistic linkage: %s", stats)
+    return LinkageResult(pairs, model, blocking, stats)
+
+
+def _comparisons(columns: Sequence[str], settings: MatchSettings) -> list[Comparison]:
+    available = default_comparisons(columns)
+    if settings.comparisons is None:
+        return available
+    unknown = set(settings.comparisons) - {c.name for c in available}
+    if unknown:
+        raise ValueError(f"comparisons {sorted(unknown)} are unknown or lack their columns")
+    return [c for c in available if c.name in settings.comparisons]
+
+
+def _tf_columns(comparisons: Sequence[Comparison]) -> str:
+    """Per term-frequency column, how many records hold the record's value."""
+    columns = sorted({c.term_frequency for c in comparisons if c.term_frequency})
+    return ", ".join([f"count({c}) OVER (PARTITION BY {c}) AS tf_{c}" for c in columns]
+                     or ["NULL AS tf_none"])
+
+
+def _rule_sql(rule: BlockingRule) -> str:
+    return " AND ".join(f"coalesce(l.{k} = r.{k}, false)" for k in rule.keys)
+
+
+def _pair_levels(
+    con: duckdb.DuckDBPyConnection, comparisons: Sequence[Comparison],
+    rules: Sequence[BlockingRule],
+) -> None:
+    """Table `pair_levels`: each candidate pair's levels and which rules it satisfies."""
+    flags = ",\n       ".join(f"{_rule_sql(rule)} AS t{i}" for i, rule in enumerate(rules))
+    con.execute(f"""
+        CREATE TABLE pair_levels AS
+        SELECT p.rid_l, p.rid_r, p.blocked_by,
+               {gamma_select(comparisons, with_tf=True)},
+               {flags}
+        FROM candidate_pairs p
+        JOIN records l ON l.rid = p.rid_l
+        JOIN records r ON r.rid = p.rid_r""")
+    con.execute("DROP TABLE candidate_pairs")
+
+
+def _patterns(con: duckdb.DuckDBPyConnection, comparisons: Sequence[Comparison],
+              table: str, where: str = "true") -> pd.DataFrame:
+    gammas = ", ".join(c.gamma for c in comparisons)
+    return con.execute(
+        f"SELECT {gammas}, count(*) AS n FROM {table} WHERE {where} GROUP BY ALL"
+    ).df()
+
+
+def _random_pairs(keys: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
+    """Random record pairs that the link type would compare (nearly all non-matches)."""
+    rng = np.random.default_rng(settings.seed)
+    n = len(keys)
+    # past ~50 pairs per record, more random pairs sharpen no u that matters
+    # and never more draws than distinct pairs, so a small table's few pairs do not
+    # outweigh what `default_u` knows about random pairs
+    wanted = min(settings.u_sample_pairs, max(100_000, 50 * n),
+                 _total_pairs(keys, settings.link_type))
+    draws = wanted * 2
+    left, right = rng.integers(0, n, draws), rng.integers(0, n, draws)
+    keep = left != right
+    if settings.link_type != "link_and_dedupe":
+        source = keys["source"].to_numpy()
+        same = source[left] == source[right]
+        keep &= same if settings.link_type == "dedupe" else ~same
+    left, right = left[keep][:wanted], right[keep][:wanted]
+    return pd.DataFrame({"rid_l": np.minimum(left, right), "rid_r": np.maximum(left, right)})
+
+
+def _fit(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame,
+         comparisons: Sequence[Comparison], rules: Sequence[BlockingRule],
+         settings: MatchSettings) -> MatchModel:
+    con.register("random_frame", _random_pairs(keys, settings))
+    sample = con.execute(f"""
+        SELECT {gamma_select(comparisons)}
+        FROM random_frame p JOIN records l ON l.rid = p.rid_l JOIN records r ON r.rid = p.rid_r
+    """).df()
+    con.unregister("random_frame")
+    u = u_from_random_pairs(comparisons, {c.name: sample[c.gamma].value_counts()
+                                          for c in comparisons})
+    estimates: dict[str, list[dict[int, float]]] = {c.name: [] for c in comparisons}
+    per_rule = {}
+    for i, rule in enumerate(rules):
+        blocked = {DERIVED_FROM.get(k, k) for k in rule.keys}
+        free = [c for c in comparisons if not blocked & set(c.columns)]
+        patterns = _patterns(con, comparisons, "pair_levels", f"t{i}")
+        if patterns.empty or not free:
+            continue
+        m, share, iterations = em_m_probabilities(
+            patterns, free, u, {c.name: initial_m(c) for c in free})
+        for c in free:
+            estimates[c.name].append(m[c.name])
+        per_rule[rule.name] = {"pairs": int(patterns["n"].sum()), "match_share": round(share, 4),
+                               "iterations": iterations}
+    m = {c.name: _mean(estimates[c.name]) or initial_m(c) for c in comparisons}
+    patterns = _patterns(con, comparisons, "pair_levels")
+    prior = solve_prior(patterns, comparisons, m, u, _total_pairs(keys, settings.link_type))
+    tf_totals = {c.term_frequency: int(keys[c.term_frequency].notna().sum())
+                 for c in comparisons if c.term_frequency}
+    return MatchModel(list(comparisons), m, u, prior, tf_totals,
+                      {"rules": per_rule, "random_pairs": len(sample)})
+
+
+def _mean(estimates: list[dict[int, float]]) -> dict[int, float] | None:
+    if not estimates:
+        return None
+    return {level: float(np.mean([e[level] for e in estimates])) for level in estimates[0]}
+
+
+def _total_pairs(keys: pd.DataFrame, link_type: str) -> int:
+    n = len(keys)
+    sizes = keys["source"].value_counts().to_numpy(dtype=np.int64)
+    within = int((sizes * (sizes - 1) // 2).sum())
+    everything = n * (n - 1) // 2
+    return {"dedupe": within, "link_only": everything - within,
+            "link_and_dedupe": everything}[link_type]
+
+
+def _score(con: duckdb.DuckDBPyConnection, model: MatchModel, review: float) -> pd.DataFrame:
+    weights = " + ".join(model.weight_sql(c) for c in model.comparisons)
+    gammas = ", ".join(c.gamma for c in model.comparisons)
+    gammas += "".join(f", {c.tf}" for c in model.comparisons if c.term_frequency)
+    floor = math.log2(review / (1 - review))
+    pairs = con.execute(f"""
+        SELECT * FROM (
+            SELECT rid_l, rid_r, blocked_by, {gammas},
+                   {model.prior_weight!r} + {weights} AS match_weight
+            FROM pair_levels)
+        WHERE match_weight >= {floor!r}
+        ORDER BY rid_l, rid_r""").df()
+    pairs["match_probability"] = 1 / (1 + np.exp2(-pairs["match_weight"].to_numpy()))
+    return pairs
+
+
+__all__ = ["LinkageResult", "link", "pair_condition"]
