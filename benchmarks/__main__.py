@@ -1,7 +1,8 @@
-"""`make bench`: world generation at scale, connectors, and the whole pipeline.
+"""`make bench`: world generation at scale, connectors, identity, and the whole pipeline.
 
-    python -m benchmarks [world|connectors|pipeline] [--world-people 100000]
-                         [--connector-people 20000] [--pipeline-people 5000 20000]
+    python -m benchmarks [world|connectors|identity|pipeline] [--world-people 100000]
+                         [--connector-people 20000] [--identity-people 10000 100000]
+                         [--pipeline-people 5000 20000]
 
 With a bench named, only that one runs (e.g. `python -m benchmarks connectors
 --connector-people 1000000`; `--connector-world DIR` reuses a world made with
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance
 
+from benchmarks import identity as identity_bench
 from benchmarks.connectors import bench_connectors, format_table
 from cdpkit.demo import prepare_local_state
 from cdpkit.runner import run_pipeline
@@ -76,11 +78,13 @@ def step_seconds(instance: DagsterInstance, run_id: str) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("only", nargs="?", choices=("world", "connectors", "pipeline"),
+    parser.add_argument("only", nargs="?",
+                        choices=("world", "connectors", "identity", "pipeline"),
                         help="run only this bench")
     parser.add_argument("--world-people", type=int, default=100_000)
     parser.add_argument("--pipeline-people", type=int, nargs="*", default=[5000, 20000])
     parser.add_argument("--connector-people", type=int, nargs="*", default=[20000])
+    parser.add_argument("--identity-people", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--connector-world", type=Path,
                         help="reuse this world (one --connector-people, generated with seed 3)")
     args = parser.parse_args()
@@ -97,6 +101,11 @@ def main() -> int:
                   flush=True)
             results.append(bench_connectors(people, root, args.connector_world))
             print(format_table(results[-1]), flush=True)
+        if args.only in (None, "identity"):
+            print("identity: FEBRL4, FEBRL3 and synthetic worlds of "
+                  f"{', '.join(f'{n:,}' for n in args.identity_people)} people ...", flush=True)
+            results.append(identity_bench.bench_identity(args.identity_people, root))
+            print(identity_bench.format_table(results[-1]), flush=True)
         for people in args.pipeline_people if args.only in (None, "pipeline") else []:
             print(f"whole pipeline, {people:,} people ...", flush=True)
             results.append(bench_pipeline(people, root))

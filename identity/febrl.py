@@ -5,7 +5,9 @@ standard small benchmarks of record linkage; their generator corrupts records
 by typos, swapped fields and whole replaced values, with the true entity in
 each `rec_id`. FEBRL has no households: its corruption replaces a first name or
 a date of birth outright, which the cluster guard would rightly read as another
-person in customer data, so `FEBRL_SETTINGS` turns the guard's conflicts off.
+person in customer data, and leaves pairs whose only agreement is an address,
+which in customer data is a household's. `FEBRL_SETTINGS` turns both household
+protections off: the guard's conflicts and the need for identifying evidence.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import pandas as pd
 
 from identity.settings import IdentitySettings
 
+_NO_HOUSEHOLDS = {"guard": {"cluster_conflicts": []}}
 FEBRL_SETTINGS = {
-    "febrl3": {"guard": {"cluster_conflicts": []}},
-    "febrl4": {"matching": {"link_type": "link_only"}, "guard": {"cluster_conflicts": []}},
+    "febrl3": {**_NO_HOUSEHOLDS, "matching": {"require_identifying": False}},
+    "febrl4": {**_NO_HOUSEHOLDS,
+               "matching": {"link_type": "link_only", "require_identifying": False}},
 }
 
 

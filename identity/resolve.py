@@ -20,6 +20,7 @@ import pandas as pd
 
 from identity.cluster import Guard, guarded_cluster_labels
 from identity.golden import build_golden_profiles, golden_ids
+from identity.match.comparisons import identifying
 from identity.match.keys import match_keys
 from identity.match.linker import LinkageResult, link
 from identity.persist import load_records, write_result
@@ -86,9 +87,13 @@ def resolve(
     found = timer.time("rules", candidate_edges, std, settings)
     linkage = timer.time("linkage", _linkage, std, settings)
     scored = _empty_scored()
+    weak = scored
     if linkage is not None:
         pairs = linkage.pairs
         scored = pairs[pairs["match_probability"] >= settings.matching.match_threshold]
+        if settings.matching.require_identifying:
+            strong = identifying(scored, linkage.model.comparisons)
+            scored, weak = scored[strong], scored[~strong]
     clusters = timer.time(
         "cluster", guarded_cluster_labels, len(std), found.edges, scored,
         Guard.from_records(std, settings.guard.cluster_first_name_jw,
@@ -108,7 +113,7 @@ def resolve(
     golden = timer.time("golden", build_golden_profiles, std, labels, ids, settings,
                         resolved_at)
     edges = _match_edges(std, found.edges, accepted, linkage)
-    review = _review_queue(std, labels, linkage, clusters.refused, settings)
+    review = _review_queue(std, labels, linkage, clusters.refused, weak, settings)
     stats = _stats(std, labels, found, golden)
     stats.update(_linkage_stats(linkage, accepted, clusters.refused, review))
     stats.update(timer.seconds)
@@ -158,14 +163,18 @@ def _pair_frame(std: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _review_queue(std: pd.DataFrame, labels: np.ndarray, linkage: LinkageResult | None,
-                  refused: pd.DataFrame, settings: IdentitySettings) -> pd.DataFrame:
-    """Scored pairs in the review band that ended in different clusters, plus refused links."""
+                  refused: pd.DataFrame, weak: pd.DataFrame,
+                  settings: IdentitySettings) -> pd.DataFrame:
+    """Pairs that ended in different clusters: scored in the review band, or above it
+    without identifying evidence; plus the links the cluster guard refused."""
     if linkage is None:
         return pd.DataFrame(columns=REVIEW_COLUMNS)
     pairs = linkage.pairs
-    band = pairs[(pairs["match_probability"] < settings.matching.match_threshold)
-                 & (labels[pairs["rid_l"].to_numpy()] != labels[pairs["rid_r"].to_numpy()])]
+    apart = labels[pairs["rid_l"].to_numpy()] != labels[pairs["rid_r"].to_numpy()]
+    band = pairs[(pairs["match_probability"] < settings.matching.match_threshold) & apart]
     band = band.assign(reason="review_band")
+    weak = weak[labels[weak["rid_l"].to_numpy()] != labels[weak["rid_r"].to_numpy()]]
+    band = pd.concat([band, weak.assign(reason="not_identifying")], ignore_index=True)
     why = refused.set_index(["rid_l", "rid_r"])["reason"]
     guarded = pairs.set_index(["rid_l", "rid_r"]).join(why, how="inner").reset_index()
     guarded = guarded.assign(reason="guard:" + guarded["reason"])

@@ -17,6 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
 NULL_LEVEL = -1
 ELSE_LEVEL = 0
 
@@ -30,6 +33,9 @@ class Level:
     #: the level means "the same value" (exact, or swapped into the other name
     #: field), so the comparison's term frequency adjusts its weight
     same_value: bool = False
+    #: this level and every better one identify a person, not a household (see
+    #: `identifying`): a shared mailbox, a birthday, a name; never an address
+    identifying: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,13 @@ class Comparison:
     missing_when_all_null: bool = False
     #: further columns the levels read (not checked for missing values)
     uses: tuple[str, ...] = ()
+    #: comparisons of one group identify only together (a first name alone does not)
+    identifying_group: str | None = None
+
+    def identifying_level(self) -> int | None:
+        """The lowest level number that identifies a person, or None."""
+        flagged = [len(self.levels) - i for i, lv in enumerate(self.levels) if lv.identifying]
+        return min(flagged) if flagged else None
 
     @property
     def gamma(self) -> str:
@@ -95,10 +108,11 @@ class Comparison:
         return f"CASE WHEN {null} THEN {NULL_LEVEL} {whens} ELSE {ELSE_LEVEL} END"
 
 
-def _jw(column: str, threshold: float) -> Level:
+def _jw(column: str, threshold: float, identifying: bool = False) -> Level:
     return Level(
         f"Jaro-Winkler >= {threshold}",
         f"jaro_winkler_similarity(l.{column}, r.{column}) >= {threshold}",
+        identifying=identifying,
     )
 
 
@@ -116,12 +130,12 @@ def _edits(column: str, at_most: int) -> Level:
 def first_name() -> Comparison:
     """Folded first names: exact, nickname-equivalent ("Bill"/"William"), close, initial."""
     return Comparison("first_name", ("first_key",), term_frequency="first_key",
-                      uses=("last_key", "first_canonical"), levels=(
+                      uses=("last_key", "first_canonical"), identifying_group="name", levels=(
         _exact("first_key"),
         Level("swapped with the last name",
               "l.first_key = r.last_key AND l.last_key = r.first_key", same_value=True),
         Level("same canonical name (nickname)", "l.first_canonical = r.first_canonical"),
-        _jw("first_key", 0.92),
+        _jw("first_key", 0.92, identifying=True),
         _jw("first_key", 0.8),
         Level("same initial", "left(l.first_key, 1) = left(r.first_key, 1)"),
     ))  # fmt: skip
@@ -129,11 +143,11 @@ def first_name() -> Comparison:
 
 def last_name() -> Comparison:
     return Comparison("last_name", ("last_key",), term_frequency="last_key",
-                      uses=("first_key",), levels=(
+                      uses=("first_key",), identifying_group="name", levels=(
         _exact("last_key"),
         Level("swapped with the first name",
               "l.first_key = r.last_key AND l.last_key = r.first_key", same_value=True),
-        _jw("last_key", 0.92),
+        _jw("last_key", 0.92, identifying=True),
         _jw("last_key", 0.8),
     ))  # fmt: skip
 
@@ -146,6 +160,7 @@ def date_of_birth() -> Comparison:
             "day and month swapped",
             "left(l.dob_key, 4) = left(r.dob_key, 4) AND substr(l.dob_key, 6, 2) = "
             "substr(r.dob_key, 9, 2) AND substr(l.dob_key, 9, 2) = substr(r.dob_key, 6, 2)",
+            identifying=True,
         ),
         _edits("dob_key", 1),
         _edits("dob_key", 2),
@@ -201,7 +216,8 @@ def email() -> Comparison:
     return Comparison("email", ("email_key",), (
         _exact("email_key"),
         Level("same local part",
-              "split_part(l.email_key, '@', 1) = split_part(r.email_key, '@', 1)"),
+              "split_part(l.email_key, '@', 1) = split_part(r.email_key, '@', 1)",
+              identifying=True),
     ))  # fmt: skip
 
 
@@ -229,3 +245,24 @@ def gamma_select(comparisons: Sequence[Comparison], with_tf: bool = False) -> st
     if with_tf:
         items += [f"{c.tf_sql()} AS {c.tf}" for c in comparisons if c.term_frequency]
     return ",\n       ".join(items)
+
+
+def identifying(pairs: pd.DataFrame, comparisons: Sequence[Comparison]) -> np.ndarray:
+    """Per pair, whether its levels identify one person rather than one household.
+
+    A household shares a street, a postcode, a landline and often a surname;
+    the model may score a pair high on those alone. A pair is identifying when
+    one comparison reaches its identifying level (the same email local part,
+    the same birthday) or every comparison of a group does (a close first name
+    and a close last name).
+    """
+    groups: dict[str, list[np.ndarray]] = {}
+    for c in comparisons:
+        level = c.identifying_level()
+        if level is not None:
+            reached = pairs[c.gamma].to_numpy() >= level
+            groups.setdefault(c.identifying_group or c.name, []).append(reached)
+    found = np.zeros(len(pairs), dtype=bool)
+    for parts in groups.values():
+        found |= np.logical_and.reduce(parts)
+    return found

@@ -39,6 +39,8 @@ def match_keys(std: pd.DataFrame) -> pd.DataFrame:
             out[key] = _text(std[column])
     if "last_key" in out.columns:
         out["last_sound"] = map_distinct(out["last_key"], _sound)
+    if "first_key" in out.columns:
+        out["first_sound"] = map_distinct(out["first_key"], _sound)
     if {"first_key", "last_key"} <= set(out.columns):
         out["name_pair"] = _name_pairs(out["first_key"], out["last_key"])
     return out

@@ -11,15 +11,20 @@ DEFAULT_BLOCKING = (
     ("dob_key",),
     ("last_key", "postcode_key"),
     ("first_key", "postcode_key"),
-    ("last_sound", "city_key"),
+    ("last_sound", "postcode_key"),
+    ("first_key", "last_sound"),
+    ("first_sound", "last_key"),
     ("street_key", "postcode_key"),
     ("street_key", "city_key"),
     ("house_number", "postcode_key"),
     ("street_name_key", "postcode_key"),
-    ("first_key", "city_key"),
     ("email_key",),
     ("phone_key",),
 )
+#: Every rule pairs records agreeing on a fine key (a name with a postcode, a
+#: street), never on a coarse one alone (a city, a first name): a coarse block
+#: grows with the square of the data (a first name and a city paired 3.9
+#: million records of a 170,000-record world).
 
 
 @dataclass(frozen=True)
@@ -34,13 +39,16 @@ class MatchSettings:
     #: comparison names to use (None: every default one the records have columns for)
     comparisons: tuple[str, ...] | None = None
     #: key values shared by more records than this are junk: their block is skipped
-    max_block_size: int = 1000
+    max_block_size: int = 500
     #: random pairs drawn to estimate u (the non-match level frequencies)
     u_sample_pairs: int = 1_000_000
     #: probability at or above which a pair merges automatically
     match_threshold: float = 0.95
     #: probability at or above which a pair below `match_threshold` goes to review
     review_threshold: float = 0.5
+    #: merge only pairs whose evidence identifies a person, not just a household
+    #: (`comparisons.identifying`); the others above the threshold go to review
+    require_identifying: bool = True
     seed: int = 42
 
     def __post_init__(self) -> None:

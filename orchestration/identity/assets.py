@@ -1,4 +1,4 @@
-"""Identity resolution as assets: crosswalk, golden profiles and match evidence.
+"""Identity resolution as assets: crosswalk, golden profiles, evidence, review queue, model.
 
 The step reads the unified source records dbt built, resolves them in Python
 and writes the `identity` schema that the marts read. Metadata carries only
@@ -27,6 +27,10 @@ UNIFIED_TABLE = "intermediate.int_customer_records_unioned"
 CROSSWALK = AssetKey(["identity", "crosswalk"])
 GOLDEN_PROFILES = AssetKey(["identity", "golden_profiles"])
 MATCH_EDGES = AssetKey(["identity", "match_edges"])
+REVIEW_QUEUE = AssetKey(["identity", "review_queue"])
+MATCH_MODEL = AssetKey(["identity", "match_model"])
+#: match-probability bins of the score histogram in the metadata
+PROBABILITY_BINS = (0.5, 0.8, 0.9, 0.95, 0.99, 0.999, 1.0)
 
 
 def _spec(key: AssetKey, description: str) -> AssetSpec:
@@ -38,7 +42,12 @@ def _spec(key: AssetKey, description: str) -> AssetSpec:
     specs=[
         _spec(CROSSWALK, "One row per source record: (source, source_id) -> golden_id."),
         _spec(GOLDEN_PROFILES, "One row per golden customer with survived attributes."),
-        _spec(MATCH_EDGES, "Every accepted link between two records, with its rule."),
+        _spec(MATCH_EDGES, "Every accepted link between two records: its rule, or its "
+                           "match probability with the level each field reached."),
+        _spec(REVIEW_QUEUE, "Pairs a steward should decide: scored between the review and "
+                            "auto-merge thresholds, or linked but refused by the cluster guard."),
+        _spec(MATCH_MODEL, "The fitted Fellegi-Sunter model: m, u and match weight per "
+                           "comparison level."),
     ],
     name="resolve_identities",
     pool="warehouse",
@@ -55,7 +64,7 @@ def resolve_identities(
     yield MaterializeResult(asset_key=CROSSWALK, metadata={
         "dagster/row_count": len(result.crosswalk),
         "records_by_source": MetadataValue.md(_counts_table(result.crosswalk, "source")),
-        "share_linked_across_systems": float(stats.get("share_linked_across_systems", 0.0)),
+        "share_linked_across_systems": float(stats.get("cross_system_share", 0.0)),
     })
     yield MaterializeResult(asset_key=GOLDEN_PROFILES, metadata={
         "dagster/row_count": len(result.golden_profiles),
@@ -67,7 +76,18 @@ def resolve_identities(
     yield MaterializeResult(asset_key=MATCH_EDGES, metadata={
         "dagster/row_count": len(result.match_edges),
         "edges_by_rule": MetadataValue.md(_counts_table(result.match_edges, "rule")),
+        "match_probabilities": MetadataValue.md(_probability_histogram(result.match_edges)),
         "stats": MetadataValue.json({k: _plain(v) for k, v in stats.items()}),
+    })
+    yield MaterializeResult(asset_key=REVIEW_QUEUE, metadata={
+        "dagster/row_count": len(result.review_queue),
+        "pairs_by_reason": MetadataValue.md(_counts_table(result.review_queue, "reason")),
+        "match_probabilities": MetadataValue.md(_probability_histogram(result.review_queue)),
+    })
+    yield MaterializeResult(asset_key=MATCH_MODEL, metadata={
+        "dagster/row_count": len(result.match_model),
+        "match_prior": float(stats.get("match_prior", 0.0)),
+        "match_weights": MetadataValue.md(_weights_table(result.match_model)),
     })
 
 
@@ -77,6 +97,27 @@ def _counts_table(df: pd.DataFrame, column: str, limit: int = 20) -> str:
     counts = df[column].astype(str).value_counts().head(limit)
     lines = [f"| {column} | rows |", "| --- | ---: |"]
     lines += [f"| {value} | {count:,} |" for value, count in counts.items()]
+    return "\n".join(lines)
+
+
+def _probability_histogram(pairs: pd.DataFrame) -> str:
+    """How many scored pairs fall in each probability band: the shape a steward checks."""
+    scores = pairs["match_probability"].dropna() if "match_probability" in pairs else []
+    if len(scores) == 0:
+        return "_no scored pairs_"
+    edges = (0.0, *PROBABILITY_BINS)
+    bands = pd.cut(scores, bins=edges, include_lowest=True).value_counts(sort=False)
+    lines = ["| match probability | pairs |", "| --- | ---: |"]
+    lines += [f"| {band} | {count:,} |" for band, count in bands.items() if count]
+    return "\n".join(lines)
+
+
+def _weights_table(model: pd.DataFrame) -> str:
+    if model.empty:
+        return "_matching off_"
+    lines = ["| comparison | level | m | u | weight |", "| --- | --- | ---: | ---: | ---: |"]
+    lines += [f"| {r.comparison} | {r.label} | {r.m:.4f} | {r.u:.6f} | {r.match_weight:+.2f} |"
+              for r in model.itertuples()]
     return "\n".join(lines)
 
 

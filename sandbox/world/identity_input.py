@@ -1,8 +1,8 @@
-"""Test adapter: a sandbox world's vendor JSONL as identity input rows (data-contract section 4).
+"""A sandbox world's vendor JSONL as identity input rows (data-contract section 4).
 
 The warehouse builds these rows with dbt (``int_customer_records_unioned``); the
-identity tests need them without dbt, so this maps each vendor's fields the
-same way, in plain Python.
+identity tests and benchmark need them without dbt and without syncing, so this
+maps each vendor's fields the same way, in plain Python.
 """
 
 from __future__ import annotations

@@ -42,10 +42,11 @@ def test_resolve_tables_follow_the_contract() -> None:
     assert cw.loc["999", "matched_by"] == "singleton"
     # Robert Lee of the newsletter and LEE, Robert of the ERP: the model's own link
     assert cw.loc["m1", "matched_by"] == "email,probabilistic"
-    # Jane shares Bob's landline: the guard keeps her out and a steward sees why
+    # Jane shares Bob's landline and surname: household evidence, not a person's,
+    # so the pair waits for a steward with the reason
     review = result.review_queue
     assert review[["left_source_id", "right_source_id", "reason"]].values.tolist() == [
-        ["13", "gid://shopify/Customer/7", "guard:first_name"]]
+        ["13", "gid://shopify/Customer/7", "not_identifying"]]
     assert (result.crosswalk["resolved_at"] == AT).all()
     stats = result.stats
     assert stats["records_in"] == 5 and stats["clusters"] == 3

@@ -3,10 +3,10 @@
 import logging
 
 import pytest
-from identity_world import world_records, world_truth
 
 from identity.evaluate import pairwise_scores
 from identity.resolve import resolve
+from sandbox.world.identity_input import world_records, world_truth
 
 world = pytest.importorskip("sandbox.world", reason="sandbox.world not available")
 log = logging.getLogger(__name__)

@@ -17,6 +17,7 @@ from identity.match.comparisons import (
     email,
     first_name,
     gamma_select,
+    identifying,
     last_name,
     phone,
     place,
@@ -361,3 +362,25 @@ def test_gamma_select_with_tf_adds_tf_columns_only_for_term_frequency_comparison
         c.gamma for c in comparisons]
     assert list(evaluate(gamma_select([email(), phone()], with_tf=True), [pair]).columns) == [
         "g_email", "g_phone"]
+
+
+def test_identifying_needs_a_person_level_not_a_household_one():
+    comparisons = default_comparisons(ALL_COLUMNS)
+    levels = {c.name: c for c in comparisons}
+    first, last = levels["first_name"], levels["last_name"]
+
+    def pair(**gammas):
+        row = {c.gamma: -1 for c in comparisons}
+        row.update({levels[k].gamma: v for k, v in gammas.items()})
+        return row
+
+    exact = {name: len(c.levels) for name, c in levels.items()}
+    pairs = pd.DataFrame([
+        pair(street=exact["street"], place=exact["place"], phone=exact["phone"]),  # household
+        pair(first_name=exact["first_name"], street=exact["street"]),  # first name alone
+        pair(first_name=first.identifying_level(), last_name=last.identifying_level()),
+        pair(date_of_birth=exact["date_of_birth"]),
+        pair(email=levels["email"].identifying_level()),  # same local part elsewhere
+        pair(first_name=exact["first_name"], last_name=0),  # another surname
+    ])
+    assert identifying(pairs, comparisons).tolist() == [False, False, True, True, True, False]

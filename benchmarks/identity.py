@@ -1,0 +1,130 @@
+"""Identity resolution quality and cost: FEBRL3, FEBRL4 and synthetic worlds with truth.
+
+Each case runs in its own process, so its peak memory (the process's maximum
+resident set) is its own and not the bench's. Quality is pairwise precision,
+recall and F1 of the golden ids against the truth; on the synthetic world it is
+given with and without the X (social) profiles, whose display names and bios
+hold too little to resolve most of them at all.
+
+    python -m benchmarks identity [--identity-people 10000 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+FEBRL_CASES = ("febrl4", "febrl3")
+
+
+def bench_identity(people: list[int], root: Path) -> dict[str, Any]:
+    """Every FEBRL case, then a synthetic world per size in `people`."""
+    cases: list[dict[str, Any]] = []
+    for name in FEBRL_CASES:
+        cases.append(_in_subprocess(["--febrl", name]))
+        cases.append(_in_subprocess(["--febrl", name, "--default-settings"]))
+    for n in people:
+        world = root / f"identity-world-{n}"
+        if not (world / "manifest.json").exists():
+            from sandbox.world import generate_world
+
+            generate_world(world, people=n, seed=7)
+        cases.append(_in_subprocess(["--world", str(world)]))
+    return {"bench": "identity", "cases": cases}
+
+
+def _in_subprocess(args: list[str]) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-m", "benchmarks.identity", *args],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"identity case {args} failed:\n{done.stderr[-4000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"    identity {result['case']}: F1 {result['f1']:.4f} in {result['seconds']:.1f} s, "
+          f"peak {result['peak_mb']:,} MB", file=sys.stderr, flush=True)
+    return result
+
+
+def _run_febrl(name: str, default_settings: bool) -> dict[str, Any]:
+    from identity.febrl import febrl_settings, febrl_table
+    from identity.interface import evaluate_table
+    from identity.settings import IdentitySettings
+
+    table = febrl_table(name)
+    settings = IdentitySettings() if default_settings else febrl_settings(name)
+    evaluation = evaluate_table(table, "true_id", settings)
+    case = f"{name}{' (default settings)' if default_settings else ''}"
+    return {"case": case, **_figures(evaluation.as_dict())}
+
+
+def _run_world(world: Path) -> dict[str, Any]:
+    from identity.evaluate import pairwise_scores
+    from identity.resolve import resolve
+    from sandbox.world.identity_input import world_records, world_truth
+
+    started = time.perf_counter()
+    records = world_records(world)
+    truth = world_truth(world)
+    load_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    result = resolve(records)
+    seconds = time.perf_counter() - started
+    scores = pairwise_scores(result.crosswalk, truth)
+    without = pairwise_scores(result.crosswalk[result.crosswalk["source"] != "social"], truth)
+    people = json.loads((world / "manifest.json").read_text())["people"]
+    stages = {k: v for k, v in result.stats.items() if k.endswith("_seconds")}
+    return {
+        "case": f"world {people:,} people", **_figures(scores.__dict__),
+        "seconds": round(seconds, 2), "stage_seconds": stages,
+        "read_seconds": round(load_seconds, 2),
+        "without_social": _figures(without.__dict__),
+        "candidate_pairs": result.stats.get("candidate_pairs"),
+        "review_queue": result.stats.get("review_queue"),
+    }
+
+
+def _figures(scores: dict[str, Any]) -> dict[str, Any]:
+    keep = ("records", "precision", "recall", "f1", "seconds", "stage_seconds")
+    return {k: round(v, 4) if isinstance(v, float) else v
+            for k, v in scores.items() if k in keep}
+
+
+def format_table(result: dict[str, Any]) -> str:
+    lines = ["| case | records | precision | recall | F1 | seconds | peak MB |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for c in result["cases"]:
+        lines.append(f"| {c['case']} | {c['records']:,} | {c['precision']:.4f} | "
+                     f"{c['recall']:.4f} | {c['f1']:.4f} | {c['seconds']:.1f} | "
+                     f"{c['peak_mb']:,} |")
+        if "without_social" in c:
+            w = c["without_social"]
+            lines.append(f"| ... without X profiles | {w['records']:,} | {w['precision']:.4f} "
+                         f"| {w['recall']:.4f} | {w['f1']:.4f} | | |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """One case in this process; prints its figures as one JSON line."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.identity")
+    parser.add_argument("--febrl", choices=FEBRL_CASES)
+    parser.add_argument("--default-settings", action="store_true")
+    parser.add_argument("--world", type=Path)
+    args = parser.parse_args(argv)
+    if args.febrl:
+        result = _run_febrl(args.febrl, args.default_settings)
+    elif args.world:
+        result = _run_world(args.world)
+    else:
+        parser.error("give --febrl NAME or --world DIR")
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
