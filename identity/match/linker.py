@@ -62,8 +62,10 @@ def link(keys: pd.DataFrame, settings: MatchSettings | None = None) -> LinkageRe
     """
     settings = settings or MatchSettings()
     started = time.perf_counter()
+    # a progress bar on stdout would corrupt the CLI's and the Dagster log's output
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")
         con.register("keys_frame", keys)
         comparisons = _comparisons(keys.columns, settings)
         con.execute(f"""

@@ -8,6 +8,7 @@ from identity.match.blocking import LINK_TYPES
 
 DEFAULT_BLOCKING = (
     ("name_pair",),
+    ("name_pair", "city_key"),
     ("dob_key",),
     ("last_key", "postcode_key"),
     ("first_key", "postcode_key"),
@@ -39,7 +40,7 @@ class MatchSettings:
     #: comparison names to use (None: every default one the records have columns for)
     comparisons: tuple[str, ...] | None = None
     #: key values shared by more records than this are junk: their block is skipped
-    max_block_size: int = 500
+    max_block_size: int = 100
     #: random pairs drawn to estimate u (the non-match level frequencies)
     u_sample_pairs: int = 1_000_000
     #: probability at or above which a pair merges automatically
