@@ -76,9 +76,11 @@ def _identity_settings(args: argparse.Namespace):  # noqa: ANN202 - lazy import
 
 def _identity_resolve(args: argparse.Namespace) -> int:
     from identity.interface import read_table, resolve_table
+    from identity.stewardship import read_decisions
 
     table = read_table(args.input)
-    clusters, result = resolve_table(table, _identity_settings(args))
+    decisions = read_decisions(args.decisions) if args.decisions else None
+    clusters, result = resolve_table(table, _identity_settings(args), decisions)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     clusters.to_csv(out, index=False)
@@ -169,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "country, date_of_birth (any may be missing)")
     resolve.add_argument("--output", required=True, help="CSV of record_id, golden_id")
     resolve.add_argument("--config", help="YAML identity settings")
+    resolve.add_argument("--decisions", help="CSV of a steward's decisions: left_source, "
+                         "left_source_id, right_source, right_source_id, decision "
+                         "(must_link or cannot_link)")
     resolve.set_defaults(func=_identity_resolve)
     evaluate = identity_sub.add_parser(
         "evaluate", help="resolve and score pairwise precision, recall and F1 against a truth")

@@ -9,6 +9,7 @@ of records the guard calls different people.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,10 +58,17 @@ class Guard:
     first_name_jw: float = 0.8
     #: which conflicts count: "first_name", "date_of_birth"
     checks: tuple[str, ...] = CONFLICTS
+    #: record pairs (smaller position first) a steward declared different people
+    cannot_link: frozenset[tuple[int, int]] = frozenset()
+
+    def forbidden(self, a: int, b: int) -> str | None:
+        """"cannot_link" when a steward declared `a` and `b` different people."""
+        return "cannot_link" if (min(a, b), max(a, b)) in self.cannot_link else None
 
     @classmethod
     def from_records(cls, std: pd.DataFrame, first_name_jw: float = 0.8,
-                     checks: tuple[str, ...] = CONFLICTS) -> Guard:
+                     checks: tuple[str, ...] = CONFLICTS,
+                     cannot_link: frozenset[tuple[int, int]] = frozenset()) -> Guard:
         unknown = set(checks) - set(CONFLICTS)
         if unknown:
             raise ValueError(f"unknown cluster conflicts {sorted(unknown)}; known: {CONFLICTS}")
@@ -72,10 +80,12 @@ class Guard:
             return values.where(values.notna(), None).to_numpy()
 
         return cls(column("first_key"), column("last_key"), column("dob_key"), first_name_jw,
-                   tuple(checks))
+                   tuple(checks), cannot_link)
 
     def conflict(self, a: int, b: int) -> str | None:
         """Why records `a` and `b` cannot be one person, or None."""
+        if self.cannot_link and (why := self.forbidden(a, b)):
+            return why
         dob_a, dob_b = self.dob_keys[a], self.dob_keys[b]
         if (dob_a and dob_b and "date_of_birth" in self.checks
                 and not dates_close(dob_a, dob_b)):
@@ -117,17 +127,37 @@ def guarded_cluster_labels(
     through them, whole households) together. Here each scored edge joins two
     clusters only when no member of one conflicts with a member of the other
     and the result stays under `max_cluster_size`; the edges it refuses are
-    reported with the reason. Labels are renumbered as in `cluster_labels`.
+    reported with the reason. Trusted edges (rules, a steward's must-links)
+    yield only to a steward's cannot-link. Labels are renumbered as in
+    `cluster_labels`.
     """
-    start = cluster_labels(n_records, trusted)
-    parent = np.arange(n_records, dtype=np.int64)
-    members: dict[int, list[int]] = {}
-    for rid, anchor in enumerate(start.tolist()):
-        parent[rid] = anchor
-        if anchor != rid:
-            members.setdefault(anchor, [anchor]).append(rid)
+    clusters = _UnionFind(n_records)
+    refused: list[tuple[int, int, str]] = []
+    if guard.cannot_link:
+        clusters.join_all(trusted, lambda x, y: guard.forbidden(x, y), None, refused)
+    else:  # nothing can refuse a trusted edge: components in linear time
+        clusters.start_from(cluster_labels(n_records, trusted))
+    order = scored.sort_values("match_weight", ascending=False, kind="stable")
+    clusters.join_all(order, guard.conflict, max_cluster_size, refused)
+    return GuardedClusters(clusters.labels(),
+                           pd.DataFrame(refused, columns=["rid_l", "rid_r", "reason"]))
 
-    def find(x: int) -> int:
+
+class _UnionFind:
+    """Disjoint sets of record positions that keep their members, for the guard's checks."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = np.arange(n, dtype=np.int64)
+        self.members: dict[int, list[int]] = {}
+
+    def start_from(self, anchors: np.ndarray) -> None:
+        for rid, anchor in enumerate(anchors.tolist()):
+            self.parent[rid] = anchor
+            if anchor != rid:
+                self.members.setdefault(anchor, [anchor]).append(rid)
+
+    def find(self, x: int) -> int:
+        parent = self.parent
         root = x
         while parent[root] != root:
             root = int(parent[root])
@@ -135,29 +165,31 @@ def guarded_cluster_labels(
             parent[x], x = root, int(parent[x])
         return root
 
-    refused = []
-    order = scored.sort_values("match_weight", ascending=False, kind="stable")
-    for a, b in zip(order["rid_l"].tolist(), order["rid_r"].tolist(), strict=True):
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            continue
-        group_a, group_b = members.get(ra, [ra]), members.get(rb, [rb])
-        reason = None
-        if len(group_a) + len(group_b) > max_cluster_size:
-            reason = "cluster_size"
-        else:
-            reason = next((why for x in group_a for y in group_b
-                           if (why := guard.conflict(x, y))), None)
-        if reason:
-            refused.append((a, b, reason))
-            continue
-        if len(group_a) < len(group_b):
-            ra, rb, group_a, group_b = rb, ra, group_b, group_a
-        parent[rb] = ra
-        members[ra] = group_a + group_b
-        members.pop(rb, None)
-    roots = np.array([find(x) for x in range(n_records)], dtype=np.int64)
-    anchors = np.full(n_records, n_records, dtype=np.int64)
-    np.minimum.at(anchors, roots, np.arange(n_records, dtype=np.int64))
-    return GuardedClusters(anchors[roots],
-                           pd.DataFrame(refused, columns=["rid_l", "rid_r", "reason"]))
+    def join_all(self, edges: pd.DataFrame, conflict: Callable[[int, int], str | None],
+                 max_size: int | None, refused: list[tuple[int, int, str]]) -> None:
+        """Join each edge's clusters in order unless a member pair conflicts."""
+        for a, b in zip(edges["rid_l"].tolist(), edges["rid_r"].tolist(), strict=True):
+            ra, rb = self.find(a), self.find(b)
+            if ra == rb:
+                continue
+            group_a, group_b = self.members.get(ra, [ra]), self.members.get(rb, [rb])
+            if max_size is not None and len(group_a) + len(group_b) > max_size:
+                reason: str | None = "cluster_size"
+            else:
+                reason = next((why for x in group_a for y in group_b
+                               if (why := conflict(x, y))), None)
+            if reason:
+                refused.append((a, b, reason))
+                continue
+            if len(group_a) < len(group_b):
+                ra, rb, group_a, group_b = rb, ra, group_b, group_a
+            self.parent[rb] = ra
+            self.members[ra] = group_a + group_b
+            self.members.pop(rb, None)
+
+    def labels(self) -> np.ndarray:
+        n = len(self.parent)
+        roots = np.array([self.find(x) for x in range(n)], dtype=np.int64)
+        anchors = np.full(n, n, dtype=np.int64)
+        np.minimum.at(anchors, roots, np.arange(n, dtype=np.int64))
+        return anchors[roots]

@@ -63,10 +63,15 @@ def to_records(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def resolve_table(table: pd.DataFrame, settings: IdentitySettings | None = None,
+                  decisions: pd.DataFrame | None = None,
                   ) -> tuple[pd.DataFrame, IdentityResult]:
-    """`record_id, golden_id` in the input's row order, and the full result."""
+    """`record_id, golden_id` in the input's row order, and the full result.
+
+    `decisions` name records by `source` (the input's, or "input") and
+    `record_id` (`identity.stewardship.DECISION_COLUMNS`).
+    """
     records = to_records(table)
-    result = resolve(records, settings)
+    result = resolve(records, settings, decisions=decisions)
     ids = result.crosswalk.set_index(["source", "source_id"])["golden_id"]
     keys = pd.MultiIndex.from_arrays([records["source"], records["source_id"]])
     out = pd.DataFrame({"record_id": table["record_id"].to_numpy(),

@@ -18,6 +18,7 @@ import pandas as pd
 
 from identity.golden import GOLDEN_COLUMNS
 from identity.standardise.records import RECORD_COLUMNS
+from identity.stewardship import check_decisions
 
 if TYPE_CHECKING:
     from identity.resolve import IdentityResult
@@ -62,6 +63,21 @@ def load_records(
         raise ValueError(f"not a table name: {relation!r}")
     columns = ", ".join(RECORD_COLUMNS)
     return con.sql(f"select {columns} from {relation}").df()
+
+
+def load_decisions(
+    con: duckdb.DuckDBPyConnection, relation: str = "identity.decisions"
+) -> pd.DataFrame | None:
+    """A steward's decisions kept in the warehouse, or None when there is no such table."""
+    if not _IDENT.match(relation):
+        raise ValueError(f"not a table name: {relation!r}")
+    schema, _, table = relation.rpartition(".")
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_name = ? "
+        "and (? = '' or table_schema = ?)", [table, schema, schema]).fetchall()[0][0]
+    if not found:
+        return None
+    return check_decisions(con.sql(f"select * from {relation}").df())
 
 
 def write_result(

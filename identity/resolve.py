@@ -27,6 +27,7 @@ from identity.persist import load_records, write_result
 from identity.rules import RuleOutput, candidate_edges
 from identity.settings import IdentitySettings
 from identity.standardise.records import standardise_records
+from identity.stewardship import apply_decisions
 
 __all__ = ["IdentityResult", "load_records", "resolve", "write_result"]
 
@@ -40,6 +41,7 @@ MATCH_EDGE_COLUMNS = [
 REVIEW_COLUMNS = [*PAIR_COLUMNS, "match_probability", "match_weight", "evidence", "reason"]
 MODEL_COLUMNS = ["comparison", "level", "label", "m", "u", "match_weight"]
 PROBABILISTIC = "probabilistic"
+STEWARD = "steward"
 
 
 @dataclass
@@ -63,8 +65,12 @@ def resolve(
     records: pd.DataFrame | duckdb.DuckDBPyRelation,
     settings: IdentitySettings | None = None,
     resolved_at: pd.Timestamp | None = None,
+    decisions: pd.DataFrame | None = None,
 ) -> IdentityResult:
     """Resolve unified source records into persons.
+
+    `decisions` are a steward's must-link and cannot-link pairs
+    (`identity.stewardship.DECISION_COLUMNS`); they override rules and model.
 
     Raises ``ValueError`` on a duplicated ``(source, source_id)``: one record per
     row is the contract, and silently keeping one would hide an upstream bug.
@@ -94,29 +100,39 @@ def resolve(
         if settings.matching.require_identifying:
             strong = identifying(scored, linkage.model.comparisons)
             scored, weak = scored[strong], scored[~strong]
+    applied = apply_decisions(std, decisions)
+    # a steward's must-links come first: they are the surest links there are
+    trusted = pd.concat([applied.must_link.assign(rule=STEWARD, key=None), found.edges],
+                        ignore_index=True)
     clusters = timer.time(
-        "cluster", guarded_cluster_labels, len(std), found.edges, scored,
+        "cluster", guarded_cluster_labels, len(std), trusted, scored,
         Guard.from_records(std, settings.guard.cluster_first_name_jw,
-                           settings.guard.cluster_conflicts),
+                           settings.guard.cluster_conflicts, applied.cannot_link),
         settings.max_cluster_size)
     labels = clusters.labels
     refused = set(zip(clusters.refused["rid_l"], clusters.refused["rid_r"], strict=True))
+    kept = np.array([pair not in refused for pair in
+                     zip(trusted["rid_l"], trusted["rid_r"], strict=True)], dtype=bool)
+    trusted = trusted[kept]
     # a pair a rule already links keeps the rule as its evidence
     ruled = set(zip(found.edges["rid_l"], found.edges["rid_r"], strict=True))
     accepted = scored[np.array([pair not in refused and pair not in ruled for pair in
                                 zip(scored["rid_l"], scored["rid_r"], strict=True)], dtype=bool)]
     all_edges = pd.concat(
-        [found.edges, accepted[["rid_l", "rid_r"]].assign(rule=PROBABILISTIC, key=None)],
+        [trusted, accepted[["rid_l", "rid_r"]].assign(rule=PROBABILISTIC, key=None)],
         ignore_index=True)
     ids = golden_ids(std, labels) if len(std) else np.zeros(0, dtype=object)
     crosswalk = _crosswalk(std, all_edges, ids, resolved_at)
     golden = timer.time("golden", build_golden_profiles, std, labels, ids, settings,
                         resolved_at)
-    edges = _match_edges(std, found.edges, accepted, linkage)
+    edges = _match_edges(std, trusted, accepted, linkage)
     review = _review_queue(std, labels, linkage, clusters.refused, weak, settings)
     stats = _stats(std, labels, found, golden)
     stats.update(_linkage_stats(linkage, accepted, clusters.refused, review))
     stats.update(timer.seconds)
+    stats["steward_decisions"] = {"must_link": len(applied.must_link),
+                                  "cannot_link": len(applied.cannot_link),
+                                  "unmatched": applied.unmatched}
     stats["seconds"] = round(time.perf_counter() - started, 3)
     log.info("identity resolved: %s", stats)
     model = linkage.model.weights_table() if linkage is not None else pd.DataFrame(

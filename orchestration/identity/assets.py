@@ -18,7 +18,7 @@ from dagster import (
     multi_asset,
 )
 
-from identity.persist import load_records, write_result
+from identity.persist import load_decisions, load_records, write_result
 from identity.resolve import resolve
 from orchestration.resources import WarehouseResource
 
@@ -57,8 +57,10 @@ def resolve_identities(
 ) -> Iterator[MaterializeResult]:
     with warehouse.connect() as con:
         records = load_records(con, relation=UNIFIED_TABLE)
-        context.log.info("resolving %d source records", len(records))
-        result = resolve(records)
+        decisions = load_decisions(con)
+        context.log.info("resolving %d source records with %d steward decisions",
+                         len(records), 0 if decisions is None else len(decisions))
+        result = resolve(records, decisions=decisions)
         write_result(con, result)
     stats = result.stats
     yield MaterializeResult(asset_key=CROSSWALK, metadata={

@@ -77,3 +77,16 @@ def test_read_table_turns_empty_cells_into_none(tmp_path) -> None:
     path.write_text("record_id,email\n1,\n2,a@b.c\n")
     table = read_table(path)
     assert table["email"].tolist() == [None, "a@b.c"]
+
+
+def test_cli_resolve_applies_a_stewards_decisions(tmp_path) -> None:
+    source = tmp_path / "records.csv"
+    people().to_csv(source, index=False)
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("left_source,left_source_id,right_source,right_source_id,decision\n"
+                         "shop,a1,erp,a2,cannot_link\n")
+    out = tmp_path / "clusters.csv"
+    assert main(["identity", "resolve", "--input", str(source), "--output", str(out),
+                 "--decisions", str(decisions)]) == 0
+    ids = pd.read_csv(out, dtype=str).set_index("record_id")["golden_id"]
+    assert ids["a1"] != ids["a2"]
