@@ -20,6 +20,7 @@ import pandas as pd
 
 from identity.cluster import Guard, guarded_cluster_labels
 from identity.golden import build_golden_profiles, golden_ids
+from identity.health import graph_health
 from identity.match.comparisons import identifying
 from identity.match.keys import match_keys
 from identity.match.linker import LinkageResult, link
@@ -130,6 +131,7 @@ def resolve(
     stats = _stats(std, labels, found, golden)
     stats.update(_linkage_stats(linkage, accepted, clusters.refused, review))
     stats.update(timer.seconds)
+    stats["health"] = graph_health(golden, review)
     stats["steward_decisions"] = {"must_link": len(applied.must_link),
                                   "cannot_link": len(applied.cannot_link),
                                   "unmatched": applied.unmatched}

@@ -68,8 +68,12 @@ def resolve_identities(
         "records_by_source": MetadataValue.md(_counts_table(result.crosswalk, "source")),
         "share_linked_across_systems": float(stats.get("cross_system_share", 0.0)),
     })
+    health = stats["health"]
     yield MaterializeResult(asset_key=GOLDEN_PROFILES, metadata={
         "dagster/row_count": len(result.golden_profiles),
+        "merge_rate": float(health["merge_rate"]),
+        "largest_cluster": int(health["largest_cluster"]),
+        "review_queue": int(health["review_queue"]),
         "cluster_sizes": MetadataValue.md(
             _counts_table(result.golden_profiles, "member_count")),
         "source_system_combinations": MetadataValue.md(
