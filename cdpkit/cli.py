@@ -113,6 +113,26 @@ def _identity_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _identity_explain(args: argparse.Namespace) -> int:
+    import json
+
+    import duckdb
+
+    from identity.explain import explain_in_warehouse, format_explanation
+
+    with duckdb.connect(args.warehouse, read_only=True) as con:
+        try:
+            explanation = explain_in_warehouse(con, args.golden_id)
+        except KeyError as error:
+            print(error.args[0], file=sys.stderr)
+            return 1
+    if args.json:
+        print(json.dumps(explanation.as_dict(), indent=2, default=str))
+    else:
+        print(format_explanation(explanation))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cdpkit", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="show library logs")
@@ -183,6 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--config", help="YAML identity settings")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.set_defaults(func=_identity_evaluate)
+    explain = identity_sub.add_parser(
+        "explain", help="a golden id's records and the evidence of every link between them")
+    explain.add_argument("golden_id")
+    explain.add_argument("--warehouse", default="warehouse/cdp.duckdb")
+    explain.add_argument("--json", action="store_true")
+    explain.set_defaults(func=_identity_explain)
     return parser
 
 

@@ -18,8 +18,9 @@ from dagster import (
     multi_asset,
 )
 
+from identity.explain import explain, format_explanation
 from identity.persist import load_decisions, load_records, write_result
-from identity.resolve import resolve
+from identity.resolve import IdentityResult, resolve
 from orchestration.resources import WarehouseResource
 
 UNIFIED_RECORDS = AssetKey(["intermediate", "int_customer_records_unioned"])
@@ -78,6 +79,7 @@ def resolve_identities(
             _counts_table(result.golden_profiles, "member_count")),
         "source_system_combinations": MetadataValue.md(
             _counts_table(result.golden_profiles, "source_systems")),
+        "largest_cluster_explained": MetadataValue.md(_explain_largest(result)),
     })
     yield MaterializeResult(asset_key=MATCH_EDGES, metadata={
         "dagster/row_count": len(result.match_edges),
@@ -116,6 +118,16 @@ def _probability_histogram(pairs: pd.DataFrame) -> str:
     lines = ["| match probability | pairs |", "| --- | ---: |"]
     lines += [f"| {band} | {count:,} |" for band, count in bands.items() if count]
     return "\n".join(lines)
+
+
+def _explain_largest(result: IdentityResult) -> str:
+    """The largest cluster's members and link evidence (ids and levels, no values)."""
+    golden = result.golden_profiles
+    if golden.empty or golden["member_count"].max() < 2:
+        return "_no cluster holds more than one record_"
+    largest = golden.loc[golden["member_count"].idxmax(), "golden_id"]
+    explanation = explain(result.crosswalk, result.match_edges, result.match_model, largest)
+    return f"```\n{format_explanation(explanation)}\n```"
 
 
 def _weights_table(model: pd.DataFrame) -> str:
