@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from identity.golden import GOLDEN_COLUMNS
+from identity.persistent_ids import IdState
 from identity.standardise.records import RECORD_COLUMNS
 from identity.stewardship import check_decisions
 
@@ -52,7 +53,18 @@ TABLE_TYPES: dict[str, dict[str, str]] = {
         "comparison": "VARCHAR", "level": "INTEGER", "label": "VARCHAR", "m": "DOUBLE",
         "u": "DOUBLE", "match_weight": "DOUBLE",
     },
+    "golden_id_registry": {
+        "golden_id": "VARCHAR", "created_at": "TIMESTAMP", "alias_of": "VARCHAR",
+        "retired_at": "TIMESTAMP",
+    },
+    "crosswalk_history": {
+        "source": "VARCHAR", "source_id": "VARCHAR", "golden_id": "VARCHAR",
+        "valid_from": "TIMESTAMP", "valid_to": "TIMESTAMP",
+    },
 }  # fmt: skip
+#: appended to, run after run, instead of replaced
+EVENT_TYPES = {"resolved_at": "TIMESTAMP", "event": "VARCHAR", "golden_id": "VARCHAR",
+               "other_id": "VARCHAR", "records": "INTEGER"}
 
 
 def load_records(
@@ -80,6 +92,19 @@ def load_decisions(
     return check_decisions(con.sql(f"select * from {relation}").df())
 
 
+def load_id_state(con: duckdb.DuckDBPyConnection, schema: str = "identity") -> IdState | None:
+    """The golden-id registry and crosswalk history the last run wrote, or None (a first run)."""
+    if not _IDENT.match(schema) or "." in schema:
+        raise ValueError(f"not a schema name: {schema!r}")
+    tables = {r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_schema = ?",
+        [schema]).fetchall()}
+    if not {"golden_id_registry", "crosswalk_history"} <= tables:
+        return None
+    return IdState(con.sql(f'select * from "{schema}".golden_id_registry').df(),
+                   con.sql(f'select * from "{schema}".crosswalk_history').df())
+
+
 def write_result(
     con: duckdb.DuckDBPyConnection, result: IdentityResult, schema: str = "identity"
 ) -> None:
@@ -92,10 +117,14 @@ def write_result(
         "match_edges": result.match_edges,
         "review_queue": result.review_queue,
         "match_model": result.match_model,
+        "golden_id_registry": result.id_state.registry,
+        "crosswalk_history": result.id_state.history,
+        "identity_events": result.events,
     }
     views = {table: f"_identity_{table}_{uuid.uuid4().hex[:8]}" for table in frames}
     for table, frame in frames.items():
-        con.register(views[table], frame[list(TABLE_TYPES[table])])
+        con.register(views[table], frame[list({**TABLE_TYPES, "identity_events": EVENT_TYPES}[
+            table])])
     try:
         con.begin()
         try:
@@ -106,6 +135,10 @@ def write_result(
                     f'create or replace table "{schema}"."{table}" as '
                     f"select {select} from {views[table]}"
                 )
+            columns = ", ".join(f'"{c}" {t}' for c, t in EVENT_TYPES.items())
+            con.execute(f'create table if not exists "{schema}".identity_events ({columns})')
+            con.execute(f'insert into "{schema}".identity_events select * from '
+                        f'{views["identity_events"]}')
             con.commit()
         except Exception:
             con.rollback()

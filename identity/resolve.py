@@ -19,12 +19,13 @@ import numpy as np
 import pandas as pd
 
 from identity.cluster import Guard, guarded_cluster_labels
-from identity.golden import build_golden_profiles, golden_ids
+from identity.golden import build_golden_profiles
 from identity.health import graph_health
 from identity.match.comparisons import identifying
 from identity.match.keys import match_keys
 from identity.match.linker import LinkageResult, link
 from identity.persist import load_records, write_result
+from identity.persistent_ids import EVENT_COLUMNS, IdState, assign_golden_ids
 from identity.rules import RuleOutput, candidate_edges
 from identity.settings import IdentitySettings
 from identity.standardise.records import standardise_records
@@ -60,6 +61,10 @@ class IdentityResult:
         default_factory=lambda: pd.DataFrame(columns=REVIEW_COLUMNS))
     #: The fitted match weights per comparison level (empty when matching is off).
     match_model: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MODEL_COLUMNS))
+    #: Every golden id issued and the crosswalk's history, for the next run.
+    id_state: IdState = field(default_factory=IdState)
+    #: This run's merges, splits, new and retired golden ids.
+    events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_COLUMNS))
 
 
 def resolve(
@@ -67,11 +72,14 @@ def resolve(
     settings: IdentitySettings | None = None,
     resolved_at: pd.Timestamp | None = None,
     decisions: pd.DataFrame | None = None,
+    previous: IdState | None = None,
 ) -> IdentityResult:
     """Resolve unified source records into persons.
 
     `decisions` are a steward's must-link and cannot-link pairs
     (`identity.stewardship.DECISION_COLUMNS`); they override rules and model.
+    `previous` is the id state the last run left (`IdentityResult.id_state`):
+    golden ids survive from it (`identity.persistent_ids`).
 
     Raises ``ValueError`` on a duplicated ``(source, source_id)``: one record per
     row is the contract, and silently keeping one would hide an upstream bug.
@@ -122,7 +130,8 @@ def resolve(
     all_edges = pd.concat(
         [trusted, accepted[["rid_l", "rid_r"]].assign(rule=PROBABILISTIC, key=None)],
         ignore_index=True)
-    ids = golden_ids(std, labels) if len(std) else np.zeros(0, dtype=object)
+    assignment = assign_golden_ids(std, labels, previous, resolved_at)
+    ids = assignment.ids
     crosswalk = _crosswalk(std, all_edges, ids, resolved_at)
     golden = timer.time("golden", build_golden_profiles, std, labels, ids, settings,
                         resolved_at)
@@ -139,7 +148,9 @@ def resolve(
     log.info("identity resolved: %s", stats)
     model = linkage.model.weights_table() if linkage is not None else pd.DataFrame(
         columns=MODEL_COLUMNS)
-    return IdentityResult(crosswalk, golden, edges, stats, found.skipped_keys, review, model)
+    stats["id_events"] = assignment.events["event"].value_counts().to_dict()
+    return IdentityResult(crosswalk, golden, edges, stats, found.skipped_keys, review, model,
+                          assignment.state, assignment.events)
 
 
 def _linkage(std: pd.DataFrame, settings: IdentitySettings) -> LinkageResult | None:

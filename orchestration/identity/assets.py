@@ -19,7 +19,7 @@ from dagster import (
 )
 
 from identity.explain import explain, format_explanation
-from identity.persist import load_decisions, load_records, write_result
+from identity.persist import load_decisions, load_id_state, load_records, write_result
 from identity.resolve import IdentityResult, resolve
 from orchestration.resources import WarehouseResource
 
@@ -61,7 +61,7 @@ def resolve_identities(
         decisions = load_decisions(con)
         context.log.info("resolving %d source records with %d steward decisions",
                          len(records), 0 if decisions is None else len(decisions))
-        result = resolve(records, decisions=decisions)
+        result = resolve(records, decisions=decisions, previous=load_id_state(con))
         write_result(con, result)
     stats = result.stats
     yield MaterializeResult(asset_key=CROSSWALK, metadata={
@@ -80,6 +80,8 @@ def resolve_identities(
         "source_system_combinations": MetadataValue.md(
             _counts_table(result.golden_profiles, "source_systems")),
         "largest_cluster_explained": MetadataValue.md(_explain_largest(result)),
+        "golden_id_events": MetadataValue.json({k: int(v) for k, v in
+                                                stats.get("id_events", {}).items()}),
     })
     yield MaterializeResult(asset_key=MATCH_EDGES, metadata={
         "dagster/row_count": len(result.match_edges),

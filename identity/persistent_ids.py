@@ -1,0 +1,145 @@
+"""Golden ids that outlive re-runs: survival on merge and split, aliases, crosswalk history.
+
+A golden id is a customer's handle in every downstream system (the CRM, the
+BI tool, an erasure request), so a re-run must not renumber customers. Each
+run starts from what the previous one left:
+- a previous id passes to the cluster now holding most of its records (its heir);
+- a cluster heir to several ids keeps the oldest; the others become aliases
+  that resolve to it (a merge);
+- the parts of a split cluster that are not its heir get ids of their own;
+- a cluster heir to none gets a new id (the hash of its first record, as on a
+  first run, unless that id was ever issued);
+- an id whose records are all gone is retired, never reissued.
+The registry keeps every id ever issued; the crosswalk history keeps
+`(source, source_id) -> golden_id` with `valid_from` / `valid_to`; the events
+say which ids merged, split, appeared or retired in which run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from identity.golden import golden_id
+
+REGISTRY_COLUMNS = ["golden_id", "created_at", "alias_of", "retired_at"]
+HISTORY_COLUMNS = ["source", "source_id", "golden_id", "valid_from", "valid_to"]
+EVENT_COLUMNS = ["resolved_at", "event", "golden_id", "other_id", "records"]
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+@dataclass
+class IdState:
+    """The ids a run leaves for the next: registry and crosswalk history."""
+
+    registry: pd.DataFrame = field(default_factory=lambda: _empty(REGISTRY_COLUMNS))
+    history: pd.DataFrame = field(default_factory=lambda: _empty(HISTORY_COLUMNS))
+
+    def current(self) -> pd.DataFrame:
+        """The open crosswalk rows: (source, source_id) -> golden_id now."""
+        open_rows = self.history[self.history["valid_to"].isna()]
+        return open_rows[["source", "source_id", "golden_id"]]
+
+
+@dataclass
+class Assignment:
+    ids: np.ndarray
+    state: IdState
+    events: pd.DataFrame
+
+
+def assign_golden_ids(std: pd.DataFrame, labels: np.ndarray, previous: IdState | None,
+                      run_at: pd.Timestamp) -> Assignment:
+    """A golden id per record (`std` positions, clusters by `labels`) and the next state."""
+    previous = previous or IdState()
+    n = len(std)
+    sources = std["source"].to_numpy(dtype=object)
+    source_ids = std["source_id"].to_numpy(dtype=object)
+    before = previous.current().set_index(["source", "source_id"])["golden_id"]
+    prior = before.reindex(pd.MultiIndex.from_arrays([sources, source_ids])).to_numpy()
+    registry = previous.registry.set_index("golden_id") if len(previous.registry) else None
+
+    members = pd.DataFrame({"label": labels, "prior": prior})
+    counts = members.dropna(subset=["prior"]).groupby(["prior", "label"]).size()
+    counts = counts.rename("n").reset_index().sort_values(["prior", "n", "label"],
+                                                           ascending=[True, False, True])
+    heirs = counts.drop_duplicates("prior")  # each previous id: the cluster with most of it
+    created = {} if registry is None else registry["created_at"].to_dict()
+    events: list[tuple] = []
+    chosen: dict[int, str] = {}
+    aliases: dict[str, str] = {}
+    for label, group in heirs.groupby("label"):
+        ranked = sorted(group.itertuples(), key=lambda r: (
+            pd.Timestamp(created.get(r.prior) or run_at), -r.n, r.prior))
+        chosen[label] = ranked[0].prior
+        for loser in ranked[1:]:
+            aliases[loser.prior] = ranked[0].prior
+            events.append((run_at, "merge", ranked[0].prior, loser.prior, int(loser.n)))
+    for prior_id, parts in counts.groupby("prior"):
+        if len(parts) > 1:
+            events.append((run_at, "split", prior_id, None, int(parts["n"].sum())))
+
+    issued = set(created)
+    anchors = np.full(labels.max() + 1 if n else 0, -1, dtype=np.int64)
+    for rid in range(n - 1, -1, -1):
+        anchors[labels[rid]] = rid
+    for label in np.unique(labels):
+        if label in chosen:
+            continue
+        anchor = anchors[label]
+        new_id = golden_id(sources[anchor], source_ids[anchor])
+        if new_id in issued:
+            digest = hashlib.sha1(f"{new_id}:{run_at.isoformat()}".encode()).hexdigest()
+            new_id = f"cdp_{digest[:16]}"
+        issued.add(new_id)
+        chosen[label] = new_id
+        events.append((run_at, "new", new_id, None, int((labels == label).sum())))
+    ids = np.array([chosen[label] for label in labels], dtype=object)
+
+    alive = set(chosen.values())
+    gone = [g for g in before.unique() if g not in alive and g not in aliases]
+    events += [(run_at, "retired", g, None, 0) for g in gone]
+    state = IdState(_registry(previous.registry, chosen, aliases, gone, run_at),
+                    _history(previous.history, sources, source_ids, ids, run_at))
+    return Assignment(ids, state, pd.DataFrame(events, columns=EVENT_COLUMNS))
+
+
+def _registry(old: pd.DataFrame, chosen: dict[int, str], aliases: dict[str, str],
+              retired: list[str], run_at: pd.Timestamp) -> pd.DataFrame:
+    registry = old.set_index("golden_id") if len(old) else _empty(REGISTRY_COLUMNS).set_index(
+        "golden_id")
+    for gid in chosen.values():
+        if gid not in registry.index:
+            registry.loc[gid] = {"created_at": run_at, "alias_of": None, "retired_at": None}
+    for loser, winner in aliases.items():
+        registry.loc[loser, "alias_of"] = winner
+    # an alias of an id that just became an alias resolves to the new survivor
+    resolved = registry["alias_of"].map(lambda a: aliases.get(a, a) if isinstance(a, str) else a)
+    registry["alias_of"] = resolved
+    registry.loc[[g for g in retired if g in registry.index], "retired_at"] = run_at
+    return registry.reset_index()[REGISTRY_COLUMNS]
+
+
+def _history(old: pd.DataFrame, sources: np.ndarray, source_ids: np.ndarray, ids: np.ndarray,
+             run_at: pd.Timestamp) -> pd.DataFrame:
+    now = pd.DataFrame({"source": sources, "source_id": source_ids, "golden_id": ids})
+    if old.empty:
+        return now.assign(valid_from=run_at, valid_to=None)[HISTORY_COLUMNS]
+    is_open = old["valid_to"].isna()
+    merged = old[is_open].merge(now, on=["source", "source_id"], how="left",
+                                suffixes=("", "_now"))
+    ended = merged["golden_id_now"].isna() | (merged["golden_id_now"] != merged["golden_id"])
+    closed = old[is_open].copy()
+    closed.loc[ended.to_numpy(), "valid_to"] = run_at
+    kept = merged.loc[~ended, ["source", "source_id"]]
+    fresh = now.merge(kept, on=["source", "source_id"], how="left", indicator=True)
+    fresh = fresh[fresh["_merge"] == "left_only"].drop(columns="_merge")
+    fresh = fresh.assign(valid_from=run_at, valid_to=None)
+    return pd.concat([old[~is_open], closed, fresh[HISTORY_COLUMNS]],
+                     ignore_index=True)[HISTORY_COLUMNS]
