@@ -1,8 +1,8 @@
-"""Golden profiles: one row per cluster with stable id and survivorship.
+"""Golden profiles: one row per cluster with survivorship.
 
-The id hashes the cluster's anchor (its smallest ``(source, source_id)``), so it
-survives reruns, new unrelated records and new members that sort after the
-anchor. Each attribute takes the most recently changed non-null value (active
+A new cluster's id hashes its anchor (its smallest ``(source, source_id)``,
+`golden_id`); ids then persist across runs (`identity.persistent_ids`).
+Each attribute takes the most recently changed non-null value (active
 records first, then ``source_updated_at``, then source priority) and records
 which record supplied it, so a steward can see why a value won. The address is
 chosen as one block so street, city and postcode never come from different moves.
@@ -31,14 +31,6 @@ def golden_id(source: str, source_id: str) -> str:
     """``cdp_`` + 16 hex of sha1 of the anchor record ``source:source_id``."""
     digest = hashlib.sha1(f"{source}:{source_id}".encode()).hexdigest()
     return f"cdp_{digest[:16]}"
-
-
-def golden_ids(std: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
-    """Golden id per record; ``labels`` holds each record's anchor position."""
-    anchors = np.unique(labels)
-    sources, ids = std["source"].to_numpy(), std["source_id"].to_numpy()
-    by_anchor = np.array([golden_id(sources[a], ids[a]) for a in anchors], dtype=object)
-    return by_anchor[np.searchsorted(anchors, labels)]
 
 
 def survivorship_order(std: pd.DataFrame, priority: tuple[str, ...]) -> np.ndarray:

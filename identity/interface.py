@@ -9,12 +9,12 @@ output has exactly `record_id, golden_id`, one row per input record.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from identity.evaluate import pairwise_scores
+from identity.evaluate import PairwiseScores, pairwise_scores
 from identity.resolve import IdentityResult, resolve
 from identity.settings import IdentitySettings
 
@@ -80,18 +80,11 @@ def resolve_table(table: pd.DataFrame, settings: IdentitySettings | None = None,
 
 
 @dataclass(frozen=True)
-class Evaluation:
+class Evaluation(PairwiseScores):
     """Pairwise quality of a clustering against a truth column, and what it cost."""
 
-    records: int
-    precision: float
-    recall: float
-    f1: float
-    true_positive_pairs: int
-    predicted_pairs: int
-    true_pairs: int
-    seconds: float
-    stage_seconds: dict[str, float]
+    seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -111,6 +104,4 @@ def evaluate_table(table: pd.DataFrame, truth_column: str,
     truth = truth[table[truth_column].notna().to_numpy()]
     scores = pairwise_scores(result.crosswalk, truth, collections=None)
     stages = {k: v for k, v in result.stats.items() if k.endswith("seconds")}
-    return Evaluation(scores.records, scores.precision, scores.recall, scores.f1,
-                      scores.true_positive_pairs, scores.predicted_pairs, scores.true_pairs,
-                      round(seconds, 3), stages)
+    return Evaluation(**asdict(scores), seconds=round(seconds, 3), stage_seconds=stages)

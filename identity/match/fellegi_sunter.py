@@ -139,11 +139,6 @@ def u_from_random_pairs(
     return out
 
 
-def initial_m(comparison: Comparison) -> dict[int, float]:
-    """EM's starting point: `default_m`."""
-    return default_m(comparison)
-
-
 def em_m_probabilities(
     patterns: pd.DataFrame,
     comparisons: Sequence[Comparison],

@@ -24,14 +24,13 @@ from identity.match.blocking import (
     BlockingRule,
     block_on,
     candidate_pairs,
-    pair_condition,
     usable_rules,
 )
 from identity.match.comparisons import Comparison, default_comparisons, gamma_select
 from identity.match.fellegi_sunter import (
     MatchModel,
+    default_m,
     em_m_probabilities,
-    initial_m,
     solve_prior,
     u_from_random_pairs,
 )
@@ -176,12 +175,12 @@ def _fit(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame,
         if patterns.empty or not free:
             continue
         m, share, iterations = em_m_probabilities(
-            patterns, free, u, {c.name: initial_m(c) for c in free})
+            patterns, free, u, {c.name: default_m(c) for c in free})
         for c in free:
             estimates[c.name].append(m[c.name])
         per_rule[rule.name] = {"pairs": int(patterns["n"].sum()), "match_share": round(share, 4),
                                "iterations": iterations}
-    m = {c.name: _mean(estimates[c.name]) or initial_m(c) for c in comparisons}
+    m = {c.name: _mean(estimates[c.name]) or default_m(c) for c in comparisons}
     patterns = _patterns(con, comparisons, "pair_levels")
     prior = solve_prior(patterns, comparisons, m, u, _total_pairs(keys, settings.link_type))
     tf_totals = {c.term_frequency: int(keys[c.term_frequency].notna().sum())
@@ -221,4 +220,4 @@ def _score(con: duckdb.DuckDBPyConnection, model: MatchModel, review: float) -> 
     return pairs
 
 
-__all__ = ["LinkageResult", "link", "pair_condition"]
+__all__ = ["LinkageResult", "link"]

@@ -19,7 +19,6 @@ from identity.match.fellegi_sunter import (
     default_m,
     default_u,
     em_m_probabilities,
-    initial_m,
     solve_prior,
     u_from_random_pairs,
 )
@@ -78,7 +77,7 @@ def test_em_recovers_m_and_the_match_share_with_u_fixed():
                        simulate(rng, TRUE_U, total - matches, missing))
     assert patterns["n"].sum() == total
     m, share, iterations = em_m_probabilities(
-        patterns, COMPARISONS, TRUE_U, {c.name: initial_m(c) for c in COMPARISONS})
+        patterns, COMPARISONS, TRUE_U, {c.name: default_m(c) for c in COMPARISONS})
     assert share == pytest.approx(0.3, abs=0.02)
     assert 1 <= iterations < 100, "converged before the iteration cap"
     for c in COMPARISONS:
@@ -92,7 +91,7 @@ def test_em_on_a_subset_of_comparisons_ignores_the_other_gamma_columns():
     rng = np.random.default_rng(3)
     patterns = combine(simulate(rng, TRUE_M, 30_000), simulate(rng, TRUE_U, 70_000))
     free = COMPARISONS[1:]
-    m, share, _ = em_m_probabilities(patterns, free, TRUE_U, {c.name: initial_m(c) for c in free})
+    m, share, _ = em_m_probabilities(patterns, free, TRUE_U, {c.name: default_m(c) for c in free})
     assert set(m) == {"b", "c"}
     assert share == pytest.approx(0.3, abs=0.03)
     for c in free:
@@ -103,7 +102,7 @@ def test_em_on_a_subset_of_comparisons_ignores_the_other_gamma_columns():
 def test_em_keeps_probabilities_off_zero_and_stops_at_the_iteration_cap():
     patterns = pd.DataFrame({"g_a": [2, 0], "g_b": [3, 0], "g_c": [3, 0], "n": [500, 500]})
     m, share, iterations = em_m_probabilities(
-        patterns, COMPARISONS, TRUE_U, {c.name: initial_m(c) for c in COMPARISONS},
+        patterns, COMPARISONS, TRUE_U, {c.name: default_m(c) for c in COMPARISONS},
         iterations=3)
     assert iterations == 3
     assert 0 < share < 1
@@ -116,7 +115,7 @@ def test_em_keeps_probabilities_off_zero_and_stops_at_the_iteration_cap():
 def test_em_on_a_handful_of_pairs_stays_near_the_default_m():
     patterns = pd.DataFrame({"g_a": [0], "g_b": [0], "g_c": [0], "n": [3]})
     m, _, _ = em_m_probabilities(
-        patterns, COMPARISONS, TRUE_U, {c.name: initial_m(c) for c in COMPARISONS})
+        patterns, COMPARISONS, TRUE_U, {c.name: default_m(c) for c in COMPARISONS})
     for c in COMPARISONS:
         best = len(c.levels)
         assert m[c.name][best] > m[c.name][0], "three pairs cannot outvote the default"
@@ -125,14 +124,13 @@ def test_em_on_a_handful_of_pairs_stays_near_the_default_m():
 @pytest.mark.parametrize("levels", [1, 2, 3, 6])
 def test_default_m_and_u_are_distributions_over_the_non_null_levels(levels):
     c = comparison("x", levels)
-    for guess in (default_m(c), default_u(c), initial_m(c)):
+    for guess in (default_m(c), default_u(c)):
         assert set(guess) == set(range(levels + 1))
         assert sum(guess.values()) == pytest.approx(1)
         assert all(0 < value < 1 for value in guess.values())
     m, u = default_m(c), default_u(c)
     assert max(m, key=m.get) == levels, "a match mostly reaches the best level"
     assert max(u, key=u.get) == 0, "two random records mostly reach none"
-    assert initial_m(c) == m
 
 
 def test_solve_prior_recovers_the_prior_when_pairs_outside_the_candidates_are_non_matches():
@@ -219,7 +217,7 @@ def test_score_patterns_is_the_prior_weight_plus_each_level_weight():
 
 def tf_model(records: int = 10_000) -> MatchModel:
     comparisons = [first_name(), email(), place()]
-    m = {c.name: initial_m(c) for c in comparisons}
+    m = {c.name: default_m(c) for c in comparisons}
     u = {c.name: {level: 1 / (len(c.levels) + 1) for level in range(len(c.levels) + 1)}
          for c in comparisons}
     return MatchModel(comparisons, m, u, prior=0.001,
