@@ -72,24 +72,28 @@ def assign_golden_ids(std: pd.DataFrame, labels: np.ndarray, previous: IdState |
     heirs = counts.drop_duplicates("prior")  # each previous id: the cluster with most of it
     created = {} if registry is None else registry["created_at"].to_dict()
     events: list[tuple] = []
-    chosen: dict[int, str] = {}
+    contested = heirs.duplicated("label", keep=False)
+    # most clusters are heir to one id at most: they keep it without a contest
+    chosen: dict[int, str] = dict(zip(heirs.loc[~contested, "label"].tolist(),
+                                      heirs.loc[~contested, "prior"].tolist(), strict=True))
     aliases: dict[str, str] = {}
-    for label, group in heirs.groupby("label"):
+    for label, group in heirs[contested].groupby("label"):
         ranked = sorted(group.itertuples(), key=lambda r: (
             pd.Timestamp(created.get(r.prior) or run_at), -r.n, r.prior))
         chosen[label] = ranked[0].prior
         for loser in ranked[1:]:
             aliases[loser.prior] = ranked[0].prior
             events.append((run_at, "merge", ranked[0].prior, loser.prior, int(loser.n)))
-    for prior_id, parts in counts.groupby("prior"):
-        if len(parts) > 1:
-            events.append((run_at, "split", prior_id, None, int(parts["n"].sum())))
+    parts = counts.groupby("prior")["n"].agg(["size", "sum"])
+    events += [(run_at, "split", prior_id, None, int(total))
+               for prior_id, total in parts.loc[parts["size"] > 1, "sum"].items()]
 
     issued = set(created)
     anchors = np.full(labels.max() + 1 if n else 0, -1, dtype=np.int64)
     for rid in range(n - 1, -1, -1):
         anchors[labels[rid]] = rid
-    for label in np.unique(labels):
+    clusters, sizes = np.unique(labels, return_counts=True)
+    for label, size in zip(clusters.tolist(), sizes.tolist(), strict=True):
         if label in chosen:
             continue
         anchor = anchors[label]
@@ -99,7 +103,7 @@ def assign_golden_ids(std: pd.DataFrame, labels: np.ndarray, previous: IdState |
             new_id = f"cdp_{digest[:16]}"
         issued.add(new_id)
         chosen[label] = new_id
-        events.append((run_at, "new", new_id, None, int((labels == label).sum())))
+        events.append((run_at, "new", new_id, None, size))
     ids = np.array([chosen[label] for label in labels], dtype=object)
 
     alive = set(chosen.values())
@@ -112,11 +116,12 @@ def assign_golden_ids(std: pd.DataFrame, labels: np.ndarray, previous: IdState |
 
 def _registry(old: pd.DataFrame, chosen: dict[int, str], aliases: dict[str, str],
               retired: list[str], run_at: pd.Timestamp) -> pd.DataFrame:
-    registry = old.set_index("golden_id") if len(old) else _empty(REGISTRY_COLUMNS).set_index(
-        "golden_id")
-    for gid in chosen.values():
-        if gid not in registry.index:
-            registry.loc[gid] = {"created_at": run_at, "alias_of": None, "retired_at": None}
+    known = set(old["golden_id"])
+    new_ids = [gid for gid in dict.fromkeys(chosen.values()) if gid not in known]
+    added = pd.DataFrame({"golden_id": new_ids, "created_at": run_at, "alias_of": None,
+                          "retired_at": None}, columns=REGISTRY_COLUMNS)
+    registry = (pd.concat([old, added], ignore_index=True) if len(old) else added)
+    registry = registry.set_index("golden_id")
     for loser, winner in aliases.items():
         registry.loc[loser, "alias_of"] = winner
     # an alias of an id that just became an alias resolves to the new survivor
