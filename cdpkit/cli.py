@@ -133,6 +133,29 @@ def _identity_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _identity_split(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from identity.split import split_golden_id
+
+    records = []
+    for item in args.records:
+        source, sep, source_id = item.partition(":")
+        if not sep:
+            print(f"records are SOURCE:SOURCE_ID, not {item!r}", file=sys.stderr)
+            return 2
+        records.append((source, source_id))
+    with duckdb.connect(args.warehouse) as con:
+        try:
+            written = split_golden_id(con, args.golden_id, records)
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return 1
+    print(f"recorded {len(written)} cannot-link decisions in identity.decisions; "
+          "the next identity run splits them off")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cdpkit", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="show library logs")
@@ -209,6 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--warehouse", default="warehouse/cdp.duckdb")
     explain.add_argument("--json", action="store_true")
     explain.set_defaults(func=_identity_explain)
+    split = identity_sub.add_parser(
+        "split", help="undo a wrong merge: keep these records apart from the rest of a golden "
+                      "id on every later run (cannot-link decisions)")
+    split.add_argument("golden_id")
+    split.add_argument("records", nargs="+", metavar="SOURCE:SOURCE_ID")
+    split.add_argument("--warehouse", default="warehouse/cdp.duckdb")
+    split.set_defaults(func=_identity_split)
     return parser
 
 

@@ -135,7 +135,7 @@ def _history(old: pd.DataFrame, sources: np.ndarray, source_ids: np.ndarray, ids
              run_at: pd.Timestamp) -> pd.DataFrame:
     now = pd.DataFrame({"source": sources, "source_id": source_ids, "golden_id": ids})
     if old.empty:
-        return now.assign(valid_from=run_at, valid_to=None)[HISTORY_COLUMNS]
+        return _typed(now.assign(valid_from=run_at, valid_to=None)[HISTORY_COLUMNS])
     is_open = old["valid_to"].isna()
     merged = old[is_open].merge(now, on=["source", "source_id"], how="left",
                                 suffixes=("", "_now"))
@@ -146,5 +146,13 @@ def _history(old: pd.DataFrame, sources: np.ndarray, source_ids: np.ndarray, ids
     fresh = now.merge(kept, on=["source", "source_id"], how="left", indicator=True)
     fresh = fresh[fresh["_merge"] == "left_only"].drop(columns="_merge")
     fresh = fresh.assign(valid_from=run_at, valid_to=None)
-    return pd.concat([old[~is_open], closed, fresh[HISTORY_COLUMNS]],
-                     ignore_index=True)[HISTORY_COLUMNS]
+    parts = [_typed(part) for part in (old[~is_open], closed, fresh[HISTORY_COLUMNS])
+             if len(part)]
+    if not parts:
+        return _typed(_empty(HISTORY_COLUMNS))
+    return pd.concat(parts, ignore_index=True)[HISTORY_COLUMNS]
+
+
+def _typed(history: pd.DataFrame) -> pd.DataFrame:
+    """History with datetime validity columns, so frames of open rows concatenate cleanly."""
+    return history.astype({"valid_from": "datetime64[ns]", "valid_to": "datetime64[ns]"})
