@@ -12,6 +12,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from identity.persist import EVENT_TYPES
 from identity.stewardship import DECISION_COLUMNS
 
 DECISIONS_DDL = ", ".join(f'"{c}" VARCHAR' for c in DECISION_COLUMNS)
@@ -48,9 +49,8 @@ def split_golden_id(con: duckdb.DuckDBPyConnection, golden_id: str,
         con.execute(f"create schema if not exists {schema}")
         con.execute(f"create table if not exists {schema}.decisions ({DECISIONS_DDL})")
         con.execute(f"insert into {schema}.decisions select * from _split_decisions")
-        con.execute(f"""create table if not exists {schema}.identity_events (
-            resolved_at TIMESTAMP, event VARCHAR, golden_id VARCHAR, other_id VARCHAR,
-            records INTEGER)""")
+        events = ", ".join(f'"{c}" {t}' for c, t in EVENT_TYPES.items())
+        con.execute(f"create table if not exists {schema}.identity_events ({events})")
         con.execute(f"insert into {schema}.identity_events values (?, 'split', ?, NULL, ?)",
                     [at.to_pydatetime(), golden_id, len(off)])
         con.commit()
