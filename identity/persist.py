@@ -84,22 +84,23 @@ def load_decisions(
     if not _IDENT.match(relation):
         raise ValueError(f"not a table name: {relation!r}")
     schema, _, table = relation.rpartition(".")
-    found = con.execute(
-        "select count(*) from information_schema.tables where table_name = ? "
-        "and (? = '' or table_schema = ?)", [table, schema, schema]).fetchall()[0][0]
-    if not found:
+    if table not in _tables_in(con, schema):
         return None
     return check_decisions(con.sql(f"select * from {relation}").df())
+
+
+def _tables_in(con: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
+    """Names of the tables in `schema` (any schema when it is empty)."""
+    return {row[0] for row in con.execute(
+        "select table_name from information_schema.tables where ? = '' or table_schema = ?",
+        [schema, schema]).fetchall()}
 
 
 def load_id_state(con: duckdb.DuckDBPyConnection, schema: str = "identity") -> IdState | None:
     """The golden-id registry and crosswalk history the last run wrote, or None (a first run)."""
     if not _IDENT.match(schema) or "." in schema:
         raise ValueError(f"not a schema name: {schema!r}")
-    tables = {r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_schema = ?",
-        [schema]).fetchall()}
-    if not {"golden_id_registry", "crosswalk_history"} <= tables:
+    if not {"golden_id_registry", "crosswalk_history"} <= _tables_in(con, schema):
         return None
     return IdState(con.sql(f'select * from "{schema}".golden_id_registry').df(),
                    con.sql(f'select * from "{schema}".crosswalk_history').df())
