@@ -29,14 +29,18 @@ class BlockingRule:
     """Records agreeing on every key expression are compared."""
 
     keys: tuple[str, ...]
+    #: this rule's own cap on a block (None: the run's `max_block_size`); a key
+    #: that is fine-grained in ten thousand records (a date of birth) is coarse
+    #: in a million, and its blocks then pair records another rule pairs better
+    max_block_size: int | None = None
 
     @property
     def name(self) -> str:
         return " & ".join(self.keys)
 
 
-def block_on(*keys: str) -> BlockingRule:
-    return BlockingRule(tuple(keys))
+def block_on(*keys: str, max_block_size: int | None = None) -> BlockingRule:
+    return BlockingRule(tuple(keys), max_block_size)
 
 
 DEFAULT_RULES = (
@@ -78,7 +82,8 @@ def candidate_pairs(
 ) -> pd.DataFrame:
     """Create table `into` (rid_l, rid_r, blocked_by) from `records` (rid, source, keys...).
 
-    `blocked_by` is the first rule that found the pair. Returns, per rule, the
+    `blocked_by` is the first rule that found the pair. A block over the
+    rule's `max_block_size`, or else over `max_block_size`, is skipped. Returns, per rule, the
     pairs it found and the oversized key values it skipped.
     """
     condition = pair_condition(link_type)
@@ -95,7 +100,7 @@ def candidate_pairs(
         skipped = con.execute(f"""
             CREATE OR REPLACE TEMP TABLE oversized AS
             SELECT {names}, count(*) AS records FROM block_keys GROUP BY ALL
-            HAVING count(*) > {int(max_block_size)};
+            HAVING count(*) > {int(rule.max_block_size or max_block_size)};
             SELECT count(*), coalesce(sum(records), 0) FROM oversized""").fetchone()
         before = con.execute(f"SELECT count(*) FROM {into}").fetchone()[0]
         con.execute(f"""

@@ -13,8 +13,9 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import duckdb
 import numpy as np
@@ -22,7 +23,6 @@ import pandas as pd
 
 from identity.match.blocking import (
     BlockingRule,
-    block_on,
     candidate_pairs,
     usable_rules,
 )
@@ -37,6 +37,7 @@ from identity.match.fellegi_sunter import (
 from identity.match.settings import MatchSettings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: match-key columns a blocking key may derive from (a phonetic code of the surname)
 DERIVED_FROM = {"last_sound": "last_key", "first_sound": "first_key"}
@@ -71,22 +72,36 @@ def link(keys: pd.DataFrame, settings: MatchSettings | None = None) -> LinkageRe
             CREATE TABLE records AS SELECT *, {_tf_columns(comparisons)}
             FROM keys_frame ORDER BY rid""")
         con.unregister("keys_frame")
-        rules = usable_rules([block_on(*r) for r in settings.blocking_rules], keys.columns)
+        rules = usable_rules(settings.rules(), keys.columns)
         if not comparisons or not rules:
             raise ValueError("the records have no columns to compare or block on: "
                              f"{sorted(keys.columns)}")
-        blocking = candidate_pairs(con, "records", rules, settings.link_type,
-                                   settings.max_block_size)
-        _pair_levels(con, comparisons, rules)
-        model = _fit(con, keys, comparisons, rules, settings)
-        pairs = _score(con, model, settings.review_threshold)
-        candidates = int(con.execute("SELECT count(*) FROM pair_levels").fetchone()[0])
+        stages: dict[str, float] = {}
+        blocking = _timed(stages, "blocking", candidate_pairs, con, "records", rules,
+                          settings.link_type, settings.max_block_size)
+        candidates = int(con.execute("SELECT count(*) FROM candidate_pairs").fetchall()[0][0])
+        sampled = _timed(stages, "compare_sample", _training_levels, con, comparisons, rules,
+                         settings.training_pairs, settings.seed)
+        model = _timed(stages, "fit", _fit, con, keys, comparisons, rules, settings,
+                       candidates / max(sampled, 1))
+        pairs = _timed(stages, "compare_and_score", _score, con, model,
+                       settings.review_threshold)
     finally:
         con.close()
-    stats = {"candidate_pairs": candidates, "pairs_over_review": len(pairs),
+    stats = {"candidate_pairs": candidates, "training_pairs": sampled,
+             "pairs_over_review": len(pairs), "stage_seconds": stages,
              "seconds": round(time.perf_counter() - started, 3)}
     log.info("probabilistic linkage: %s", stats)
     return LinkageResult(pairs, model, blocking, stats)
+
+
+def _timed(stages: dict[str, float], name: str, func: Callable[..., T], *args: object) -> T:
+    """`func(*args)`, its wall seconds kept under `name`: where a big run's time goes."""
+    started = time.perf_counter()
+    try:
+        return func(*args)
+    finally:
+        stages[name] = round(time.perf_counter() - started, 3)
 
 
 def _comparisons(columns: Sequence[str], settings: MatchSettings) -> list[Comparison]:
@@ -110,21 +125,32 @@ def _rule_sql(rule: BlockingRule) -> str:
     return " AND ".join(f"coalesce(l.{k} = r.{k}, false)" for k in rule.keys)
 
 
-def _pair_levels(
+def _training_levels(
     con: duckdb.DuckDBPyConnection, comparisons: Sequence[Comparison],
-    rules: Sequence[BlockingRule],
-) -> None:
-    """Table `pair_levels`: each candidate pair's levels and which rules it satisfies."""
+    rules: Sequence[BlockingRule], wanted: int, seed: int,
+) -> int:
+    """Table `training_levels`: the levels of a uniform sample of the candidate pairs,
+    and which rules each satisfies; returns the sample's size.
+
+    EM needs pattern counts, not every pair: past a couple of million pairs
+    the estimates stop moving, while comparing costs the same per pair. So
+    the model is fitted on a sample and only the scoring pass sees every pair,
+    streaming, without a table of all pairs' levels.
+    """
     flags = ",\n       ".join(f"{_rule_sql(rule)} AS t{i}" for i, rule in enumerate(rules))
     con.execute(f"""
-        CREATE TABLE pair_levels AS
-        SELECT p.rid_l, p.rid_r, p.blocked_by,
-               {gamma_select(comparisons, with_tf=True)},
+        CREATE TEMP TABLE training_pairs AS
+        SELECT * FROM candidate_pairs USING SAMPLE reservoir({int(wanted)} ROWS)
+        REPEATABLE ({int(seed)})""")
+    con.execute(f"""
+        CREATE TEMP TABLE training_levels AS
+        SELECT {gamma_select(comparisons)},
                {flags}
-        FROM candidate_pairs p
+        FROM training_pairs p
         JOIN records l ON l.rid = p.rid_l
         JOIN records r ON r.rid = p.rid_r""")
-    con.execute("DROP TABLE candidate_pairs")
+    con.execute("DROP TABLE training_pairs")
+    return int(con.execute("SELECT count(*) FROM training_levels").fetchall()[0][0])
 
 
 def _patterns(con: duckdb.DuckDBPyConnection, comparisons: Sequence[Comparison],
@@ -157,7 +183,12 @@ def _random_pairs(keys: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
 
 def _fit(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame,
          comparisons: Sequence[Comparison], rules: Sequence[BlockingRule],
-         settings: MatchSettings) -> MatchModel:
+         settings: MatchSettings, scale: float) -> MatchModel:
+    """m by EM per blocking rule, u from random pairs, the prior from the candidates.
+
+    `scale` is candidate pairs per training pair: the sample's pattern counts
+    times `scale` estimate the candidates' own.
+    """
     con.register("random_frame", _random_pairs(keys, settings))
     sample = con.execute(f"""
         SELECT {gamma_select(comparisons)}
@@ -171,7 +202,7 @@ def _fit(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame,
     for i, rule in enumerate(rules):
         blocked = {DERIVED_FROM.get(k, k) for k in rule.keys}
         free = [c for c in comparisons if not blocked & set(c.columns)]
-        patterns = _patterns(con, comparisons, "pair_levels", f"t{i}")
+        patterns = _patterns(con, comparisons, "training_levels", f"t{i}")
         if patterns.empty or not free:
             continue
         m, share, iterations = em_m_probabilities(
@@ -181,7 +212,8 @@ def _fit(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame,
         per_rule[rule.name] = {"pairs": int(patterns["n"].sum()), "match_share": round(share, 4),
                                "iterations": iterations}
     m = {c.name: _mean(estimates[c.name]) or default_m(c) for c in comparisons}
-    patterns = _patterns(con, comparisons, "pair_levels")
+    patterns = _patterns(con, comparisons, "training_levels")
+    patterns["n"] = patterns["n"] * scale
     prior = solve_prior(patterns, comparisons, m, u, _total_pairs(keys, settings.link_type))
     tf_totals = {c.term_frequency: int(keys[c.term_frequency].notna().sum())
                  for c in comparisons if c.term_frequency}
@@ -205,15 +237,23 @@ def _total_pairs(keys: pd.DataFrame, link_type: str) -> int:
 
 
 def _score(con: duckdb.DuckDBPyConnection, model: MatchModel, review: float) -> pd.DataFrame:
+    """Every candidate pair's levels and weight in one streaming pass; the pairs at or
+    above the review threshold come back."""
     weights = " + ".join(model.weight_sql(c) for c in model.comparisons)
     gammas = ", ".join(c.gamma for c in model.comparisons)
     gammas += "".join(f", {c.tf}" for c in model.comparisons if c.term_frequency)
+    comparisons = model.comparisons
     floor = math.log2(review / (1 - review))
     pairs = con.execute(f"""
         SELECT * FROM (
             SELECT rid_l, rid_r, blocked_by, {gammas},
                    {model.prior_weight!r} + {weights} AS match_weight
-            FROM pair_levels)
+            FROM (
+                SELECT p.rid_l::BIGINT AS rid_l, p.rid_r::BIGINT AS rid_r, p.blocked_by,
+                       {gamma_select(comparisons, with_tf=True)}
+                FROM candidate_pairs p
+                JOIN records l ON l.rid = p.rid_l
+                JOIN records r ON r.rid = p.rid_r))
         WHERE match_weight >= {floor!r}
         ORDER BY rid_l, rid_r""").df()
     pairs["match_probability"] = 1 / (1 + np.exp2(-pairs["match_weight"].to_numpy()))

@@ -217,3 +217,22 @@ def test_default_settings_rules_are_valid():
         MatchSettings(link_type="dedup")
     with pytest.raises(ValueError, match="threshold"):
         MatchSettings(review_threshold=0.9, match_threshold=0.8)
+
+
+def test_a_rule_of_its_own_block_cap_skips_blocks_the_run_cap_would_keep():
+    frame = records(*[("a", "x", "y", "1990-01-01")] * 3, ("a", "p", "q", "1980-01-01"),
+                    ("b", "r", "s", "1980-01-01"))
+    pairs, report = run(frame, [block_on("dob_key", max_block_size=2),
+                                block_on("first_key", "last_key")], max_block_size=100)
+    # the three-record date block is over the rule's cap of 2; the name rule still pairs them
+    assert as_tuples(pairs) == [(0, 1, 1), (0, 2, 1), (1, 2, 1), (3, 4, 0)]
+    assert report["oversized_keys"].tolist() == [1, 0]
+
+
+def test_settings_give_each_capped_rule_its_cap_and_read_a_yaml_mapping():
+    settings = MatchSettings(blocking_rules=[["dob_key"], ["first_key", "last_key"]],
+                             rule_max_block_size={"dob_key": 7})
+    assert settings.rule_max_block_size == (("dob_key", 7),)
+    assert settings.rules() == [block_on("dob_key", max_block_size=7),
+                                block_on("first_key", "last_key")]
+    assert dict(MatchSettings().rule_max_block_size)["dob_key"] == 20
