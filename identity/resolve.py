@@ -119,24 +119,23 @@ def resolve(
                            settings.guard.cluster_conflicts, applied.cannot_link),
         settings.max_cluster_size)
     labels = clusters.labels
-    refused = set(zip(clusters.refused["rid_l"], clusters.refused["rid_r"], strict=True))
-    kept = np.array([pair not in refused for pair in
-                     zip(trusted["rid_l"], trusted["rid_r"], strict=True)], dtype=bool)
-    trusted = trusted[kept]
+    refused = _pair_codes(clusters.refused, len(std))
+    trusted = trusted[~np.isin(_pair_codes(trusted, len(std)), refused)]
     # a pair a rule already links keeps the rule as its evidence
-    ruled = set(zip(found.edges["rid_l"], found.edges["rid_r"], strict=True))
-    accepted = scored[np.array([pair not in refused and pair not in ruled for pair in
-                                zip(scored["rid_l"], scored["rid_r"], strict=True)], dtype=bool)]
+    ruled = _pair_codes(found.edges, len(std))
+    accepted = scored[~np.isin(_pair_codes(scored, len(std)), np.concatenate([refused, ruled]))]
     all_edges = pd.concat(
         [trusted, accepted[["rid_l", "rid_r"]].assign(rule=PROBABILISTIC, key=None)],
         ignore_index=True)
-    assignment = assign_golden_ids(std, labels, previous, resolved_at)
+    assignment = timer.time("golden_ids", assign_golden_ids, std, labels, previous,
+                            resolved_at)
     ids = assignment.ids
-    crosswalk = _crosswalk(std, all_edges, ids, resolved_at)
+    crosswalk = timer.time("crosswalk", _crosswalk, std, all_edges, ids, resolved_at)
     golden = timer.time("golden", build_golden_profiles, std, labels, ids, settings,
                         resolved_at)
-    edges = _match_edges(std, trusted, accepted, linkage)
-    review = _review_queue(std, labels, linkage, clusters.refused, weak, settings)
+    edges = timer.time("match_edges", _match_edges, std, trusted, accepted, linkage)
+    review = timer.time("review_queue", _review_queue, std, labels, linkage,
+                        clusters.refused, weak, settings)
     stats = _stats(std, labels, found, golden)
     stats.update(_linkage_stats(linkage, accepted, clusters.refused, review))
     stats.update(timer.seconds)
@@ -157,7 +156,18 @@ def _linkage(std: pd.DataFrame, settings: IdentitySettings) -> LinkageResult | N
     """Probabilistic linkage of the records, or None when it is off or pointless."""
     if not settings.matching.enabled or len(std) < 2:
         return None
-    return link(match_keys(std.reset_index(drop=True)), settings.matching)
+    started = time.perf_counter()
+    keys = match_keys(std.reset_index(drop=True))
+    keys_seconds = round(time.perf_counter() - started, 3)
+    result = link(keys, settings.matching)
+    result.stats["stage_seconds"] = {"match_keys": keys_seconds, **result.stats["stage_seconds"]}
+    return result
+
+
+def _pair_codes(pairs: pd.DataFrame, n: int) -> np.ndarray:
+    """One integer per (rid_l, rid_r) pair of `n` records, for vectorised set tests."""
+    return (pairs["rid_l"].to_numpy(dtype=np.int64) * n
+            + pairs["rid_r"].to_numpy(dtype=np.int64))
 
 
 def _empty_scored() -> pd.DataFrame:
@@ -173,14 +183,15 @@ def _evidence(pairs: pd.DataFrame, linkage: LinkageResult | None) -> pd.Series:
     """
     if linkage is None or pairs.empty:
         return pd.Series([None] * len(pairs), index=pairs.index, dtype=object)
-    parts = []
-    for c in linkage.model.comparisons:
-        labels = {lv: json.dumps(c.label(lv)) for lv in c.level_numbers()}
-        parts.append(f'"{c.name}":' + pairs[c.gamma].astype(int).map(labels))
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined + "," + part
-    return "{" + joined + "}"
+    comparisons = linkage.model.comparisons
+    # a million pairs hold a few thousand distinct level patterns: one JSON each
+    levels = pairs[[c.gamma for c in comparisons]].to_numpy(dtype=np.int64)
+    patterns, inverse = np.unique(levels, axis=0, return_inverse=True)
+    texts = np.array([json.dumps({c.name: c.label(int(level))
+                                  for c, level in zip(comparisons, row, strict=True)},
+                                 separators=(",", ":"))
+                      for row in patterns], dtype=object)
+    return pd.Series(texts[inverse.reshape(-1)], index=pairs.index, dtype=object)
 
 
 def _pair_frame(std: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
@@ -226,6 +237,7 @@ def _linkage_stats(linkage: LinkageResult | None, accepted: pd.DataFrame,
         "guard_refused": refused["reason"].value_counts().to_dict() if len(refused) else {},
         "review_queue": len(review),
         "match_prior": linkage.model.prior,
+        "linkage_stage_seconds": linkage.stats["stage_seconds"],
     }
 
 

@@ -138,18 +138,20 @@ def _training_levels(
     streaming, without a table of all pairs' levels.
     """
     flags = ",\n       ".join(f"{_rule_sql(rule)} AS t{i}" for i, rule in enumerate(rules))
-    con.execute(f"""
-        CREATE TEMP TABLE training_pairs AS
-        SELECT * FROM candidate_pairs USING SAMPLE reservoir({int(wanted)} ROWS)
-        REPEATABLE ({int(seed)})""")
+    candidates = con.execute("SELECT count(*) FROM candidate_pairs").fetchall()[0][0]
+    # a hash of the pair, not a reservoir: one parallel filtering scan, and the
+    # same pairs on every run with the same seed
+    share = min(1.0, wanted / max(candidates, 1))
+    sample = ("true" if share >= 1 else
+              f"hash(p.rid_l, p.rid_r, {int(seed)}) % 1000000 < {int(share * 1_000_000)}")
     con.execute(f"""
         CREATE TEMP TABLE training_levels AS
         SELECT {gamma_select(comparisons)},
                {flags}
-        FROM training_pairs p
+        FROM candidate_pairs p
         JOIN records l ON l.rid = p.rid_l
-        JOIN records r ON r.rid = p.rid_r""")
-    con.execute("DROP TABLE training_pairs")
+        JOIN records r ON r.rid = p.rid_r
+        WHERE {sample}""")
     return int(con.execute("SELECT count(*) FROM training_levels").fetchall()[0][0])
 
 

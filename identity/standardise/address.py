@@ -136,8 +136,10 @@ class StreetParts(NamedTuple):
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold()
+    if not text.isascii():  # most lines are: no accents to strip
+        text = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _APOSTROPHES.sub("", text)  # "Queen's" and "Queens" are one word
 
 

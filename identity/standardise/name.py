@@ -14,9 +14,11 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from identity.standardise.nicknames import canonicals
+from identity.standardise.vector import map_distinct
 
 TITLES = frozenset({
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lady", "lord",
@@ -145,11 +147,7 @@ def parse_name(first: str | None, last: str | None, full: str | None) -> ParsedN
     """
     first, last, full = _clean(first), _clean(last), _clean(full)
     if first and last:
-        first_tokens = _strip_affixes(_tokens(first)) or _tokens(first)
-        last_tokens = _tokens(last)
-        while len(last_tokens) > 1 and _is(last_tokens[-1], SUFFIXES):
-            last_tokens = last_tokens[:-1]
-        return ParsedName(_display(" ".join(first_tokens)), _display(" ".join(last_tokens)))
+        return ParsedName(_first_part(first), _last_part(last))
     from_full = parse_full_name(full)
     lone = first or last
     if lone is not None and ("," in lone or len(_tokens(lone)) > 1):
@@ -161,6 +159,20 @@ def parse_name(first: str | None, last: str | None, full: str | None) -> ParsedN
     if last:
         return ParsedName(from_full.first, _display(last))
     return from_full
+
+
+def _first_part(first: str) -> str | None:
+    """A usable first-name field beside a usable last name: titles off, display case."""
+    tokens = _tokens(first)
+    return _display(" ".join(_strip_affixes(tokens) or tokens))
+
+
+def _last_part(last: str) -> str | None:
+    """A usable last-name field beside a usable first name: suffixes off, display case."""
+    tokens = _tokens(last)
+    while len(tokens) > 1 and _is(tokens[-1], SUFFIXES):
+        tokens = tokens[:-1]
+    return _display(" ".join(tokens))
 
 
 def canonical_first_name(first: object) -> str | None:
@@ -181,21 +193,21 @@ def standardise_names(frame: pd.DataFrame) -> pd.DataFrame:
     cols = ["first_name", "last_name", "full_name"]
     triples = frame.reindex(columns=cols).astype(object)
     triples = triples.where(triples.notna(), None)
-    codes, uniques = pd.MultiIndex.from_frame(triples.fillna("")).factorize()
-    parsed = [parse_name(f or None, la or None, fu or None) for f, la, fu in uniques]
-    firsts = pd.Series([p.first for p in parsed], dtype=object)
-    lasts = pd.Series([p.last for p in parsed], dtype=object)
-    out = pd.DataFrame(
-        {
-            "first_name": firsts.to_numpy()[codes],
-            "last_name": lasts.to_numpy()[codes],
-        },
-        index=frame.index,
-    )
-    first_key = {v: fold(v) for v in pd.unique(firsts.dropna())}
-    last_key = {v: fold(v) for v in pd.unique(lasts.dropna())}
-    out["first_key"] = out["first_name"].map(first_key).astype(object)
-    out["last_key"] = out["last_name"].map(last_key).astype(object)
-    canon = {v: canonical_first_name(v) for v in pd.unique(out["first_key"].dropna())}
-    out["first_canonical"] = out["first_key"].map(canon).astype(object)
+    # Most records have both name fields usable; each then parses on its own,
+    # once per distinct first and distinct last name instead of per triple.
+    first_clean = map_distinct(triples["first_name"], _clean)
+    last_clean = map_distinct(triples["last_name"], _clean)
+    split = (first_clean.notna() & last_clean.notna()).to_numpy()
+    firsts = map_distinct(first_clean.where(split, None), _first_part).to_numpy()
+    lasts = map_distinct(last_clean.where(split, None), _last_part).to_numpy()
+    rest = triples[~split]
+    if len(rest):
+        codes, uniques = pd.MultiIndex.from_frame(rest.fillna("")).factorize()
+        parsed = [parse_name(f or None, la or None, fu or None) for f, la, fu in uniques]
+        firsts[~split] = np.array([p.first for p in parsed] + [None], dtype=object)[codes]
+        lasts[~split] = np.array([p.last for p in parsed] + [None], dtype=object)[codes]
+    out = pd.DataFrame({"first_name": firsts, "last_name": lasts}, index=frame.index)
+    out["first_key"] = map_distinct(out["first_name"], fold)
+    out["last_key"] = map_distinct(out["last_name"], fold)
+    out["first_canonical"] = map_distinct(out["first_key"], canonical_first_name)
     return out.where(out.notna(), None)

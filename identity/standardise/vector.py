@@ -15,13 +15,13 @@ import pandas as pd
 
 def map_distinct(values: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
     """``func`` over each distinct non-null value; nulls (None/NaN) map to ``None``."""
-    mask = values.notna().to_numpy()
-    present = values[mask]
-    mapping = {value: func(value) for value in pd.unique(present)}
-    out = np.full(len(values), None, dtype=object)
-    if len(present):
-        mapped = present.map(mapping).astype(object)
-        out[mask] = mapped.where(mapped.notna(), None).to_numpy()
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    # one slot past the distinct values holds the nulls' None (code -1 wraps to it)
+    results = np.full(len(uniques) + 1, None, dtype=object)
+    for i, value in enumerate(uniques):  # item by item: a tuple result stays one object
+        results[i] = func(value)
+    out = results[codes]
+    out[pd.isna(out)] = None
     return pd.Series(out, index=values.index, dtype=object)
 
 

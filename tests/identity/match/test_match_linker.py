@@ -31,7 +31,7 @@ def test_a_model_fitted_on_a_sample_accepts_nearly_the_pairs_a_full_fit_accepts(
     assert full.stats["training_pairs"] == candidates  # small input: the sample is everything
     sampled = link(febrl3_keys, MatchSettings(link_type="dedupe",
                                               training_pairs=candidates // 5))
-    assert sampled.stats["training_pairs"] == candidates // 5
+    assert sampled.stats["training_pairs"] == pytest.approx(candidates // 5, rel=0.05)
     assert sampled.stats["candidate_pairs"] == candidates  # every pair is still scored
     both, either = accepted(full) & accepted(sampled), accepted(full) | accepted(sampled)
     assert len(both) / len(either) > 0.98
