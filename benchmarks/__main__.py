@@ -2,6 +2,7 @@
 
     python -m benchmarks [world|connectors|identity|pipeline] [--world-people 100000]
                          [--connector-people 20000] [--identity-people 10000 100000]
+                         [--identity-scale 1000000]
                          [--pipeline-people 5000 20000]
 
 With a bench named, only that one runs (e.g. `python -m benchmarks connectors
@@ -85,6 +86,8 @@ def main() -> int:
     parser.add_argument("--pipeline-people", type=int, nargs="*", default=[5000, 20000])
     parser.add_argument("--connector-people", type=int, nargs="*", default=[20000])
     parser.add_argument("--identity-people", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--identity-scale", type=int, nargs="*", default=[1_000_000],
+                        help="FEBRL-like records resolved by cdpkit and by Splink")
     parser.add_argument("--connector-world", type=Path,
                         help="reuse this world (one --connector-people, generated with seed 3)")
     args = parser.parse_args()
@@ -104,7 +107,8 @@ def main() -> int:
         if args.only in (None, "identity"):
             print("identity: FEBRL4, FEBRL3 and synthetic worlds of "
                   f"{', '.join(f'{n:,}' for n in args.identity_people)} people ...", flush=True)
-            results.append(identity_bench.bench_identity(args.identity_people, root))
+            results.append(identity_bench.bench_identity(args.identity_people, root,
+                                                         tuple(args.identity_scale)))
             print(identity_bench.format_table(results[-1]), flush=True)
         for people in args.pipeline_people if args.only in (None, "pipeline") else []:
             print(f"whole pipeline, {people:,} people ...", flush=True)

@@ -6,7 +6,16 @@ recall and F1 of the golden ids against the truth; on the synthetic world it is
 given with and without the X (social) profiles, whose display names and bios
 hold too little to resolve most of them at all.
 
+At scale, a FEBRL-like file (`sandbox/febrl_like.py`) of a million records
+is resolved by cdpkit and by Splink 5 (a benchmark-only dependency,
+`benchmarks/splink_runner.py`), each in its own process on the same file, so
+the speed and quality ratio is measured in one run rather than remembered.
+Splink runs with its EM capped at 2 million pairs, its fastest configuration
+and the only one that fits this machine at a million records: uncapped, its
+EM had passed 20 GB of memory after 10 minutes of CPU when it was stopped.
+
     python -m benchmarks identity [--identity-people 10000 100000]
+                                  [--identity-scale 1000000]
 """
 
 from __future__ import annotations
@@ -23,10 +32,16 @@ from typing import Any
 FEBRL_CASES = ("febrl4", "febrl3")
 
 
-def bench_identity(people: list[int], root: Path) -> dict[str, Any]:
-    """Every FEBRL case, then a synthetic world per size in `people`."""
+#: Splink's EM caps run beside cdpkit at scale (None would be uncapped)
+SPLINK_EM_CAPS = (2_000_000,)
+
+
+def bench_identity(people: list[int], root: Path, scale: tuple[int, ...] = (),
+                   febrl: bool = True) -> dict[str, Any]:
+    """Every FEBRL case, a synthetic world per size in `people`, then per size in
+    `scale` a FEBRL-like file resolved by cdpkit and by Splink."""
     cases: list[dict[str, Any]] = []
-    for name in FEBRL_CASES:
+    for name in FEBRL_CASES if febrl else ():
         cases.append(_in_subprocess(["--febrl", name]))
         cases.append(_in_subprocess(["--febrl", name, "--default-settings"]))
     for n in people:
@@ -36,11 +51,33 @@ def bench_identity(people: list[int], root: Path) -> dict[str, Any]:
 
             generate_world(world, people=n, seed=7)
         cases.append(_in_subprocess(["--world", str(world)]))
-    return {"bench": "identity", "cases": cases}
+    comparisons = []
+    for n in scale:
+        path = root / f"febrl-like-{n}.parquet"
+        if not path.exists():
+            from sandbox.febrl_like import generate
+
+            generate(n, seed=1).to_parquet(path, index=False)
+        ours = _in_subprocess(["--file", str(path)])
+        splinks = [_in_subprocess(["--em-max-pairs", str(cap)] if cap else [],
+                                  module="benchmarks.splink_runner",
+                                  prefix=["--input", str(path), "--truth-column", "true_id",
+                                          "--case", f"FEBRL-like {n:,}"])
+                   for cap in SPLINK_EM_CAPS]
+        cases += [ours, *splinks]
+        best = min(splinks, key=lambda c: c["seconds"])
+        comparisons.append({
+            "records": n, "cdpkit_seconds": ours["seconds"],
+            "splink_best_seconds": best["seconds"], "splink_best": best["case"],
+            "seconds_ratio": round(ours["seconds"] / best["seconds"], 3),
+            "cdpkit_f1": ours["f1"], "splink_best_f1": best["f1"],
+            "cdpkit_peak_mb": ours["peak_mb"], "splink_best_peak_mb": best["peak_mb"]})
+    return {"bench": "identity", "cases": cases, "scale_comparison": comparisons}
 
 
-def _in_subprocess(args: list[str]) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-m", "benchmarks.identity", *args],
+def _in_subprocess(args: list[str], module: str = "benchmarks.identity",
+                   prefix: list[str] | None = None) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-m", module, *(prefix or []), *args],
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"identity case {args} failed:\n{done.stderr[-4000:]}")
@@ -60,6 +97,24 @@ def _run_febrl(name: str, default_settings: bool) -> dict[str, Any]:
     evaluation = evaluate_table(table, "true_id", settings)
     case = f"{name}{' (default settings)' if default_settings else ''}"
     return {"case": case, **_figures(evaluation.as_dict())}
+
+
+def _run_file(path: Path) -> dict[str, Any]:
+    """A FEBRL-like file: no households, so FEBRL's settings (`identity/febrl.py`).
+
+    `seconds` runs from the table in memory to golden ids (standardise
+    included), as Splink's runner counts from its table in memory.
+    """
+    from identity.febrl import febrl_settings
+    from identity.interface import evaluate_table, read_table
+
+    started = time.perf_counter()
+    table = read_table(path)
+    read_seconds = time.perf_counter() - started
+    evaluation = evaluate_table(table, "true_id", febrl_settings("febrl3"))
+    figures = _figures(evaluation.as_dict())
+    return {"case": f"cdpkit FEBRL-like {len(table):,}", **figures,
+            "read_seconds": round(read_seconds, 2)}
 
 
 def _run_world(world: Path) -> dict[str, Any]:
@@ -105,6 +160,12 @@ def format_table(result: dict[str, Any]) -> str:
             w = c["without_social"]
             lines.append(f"| ... without X profiles | {w['records']:,} | {w['precision']:.4f} "
                          f"| {w['recall']:.4f} | {w['f1']:.4f} | | |")
+    for c in result.get("scale_comparison", []):
+        lines.append(f"\n{c['records']:,} records: cdpkit {c['cdpkit_seconds']:.1f} s "
+                     f"(F1 {c['cdpkit_f1']:.4f}, {c['cdpkit_peak_mb']:,} MB) against "
+                     f"{c['splink_best']} {c['splink_best_seconds']:.1f} s "
+                     f"(F1 {c['splink_best_f1']:.4f}, {c['splink_best_peak_mb']:,} MB): "
+                     f"{c['seconds_ratio']:.2f}x Splink's time")
     return "\n".join(lines)
 
 
@@ -114,13 +175,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--febrl", choices=FEBRL_CASES)
     parser.add_argument("--default-settings", action="store_true")
     parser.add_argument("--world", type=Path)
+    parser.add_argument("--file", type=Path, help="an interface file with a true_id column")
     args = parser.parse_args(argv)
     if args.febrl:
         result = _run_febrl(args.febrl, args.default_settings)
+    elif args.file:
+        result = _run_file(args.file)
     elif args.world:
         result = _run_world(args.world)
     else:
-        parser.error("give --febrl NAME or --world DIR")
+        parser.error("give --febrl NAME, --world DIR or --file FILE")
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(json.dumps(result))
     return 0

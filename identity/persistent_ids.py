@@ -89,14 +89,12 @@ def assign_golden_ids(std: pd.DataFrame, labels: np.ndarray, previous: IdState |
                for prior_id, total in parts.loc[parts["size"] > 1, "sum"].items()]
 
     issued = set(created)
-    anchors = np.full(labels.max() + 1 if n else 0, -1, dtype=np.int64)
-    for rid in range(n - 1, -1, -1):
-        anchors[labels[rid]] = rid
-    clusters, sizes = np.unique(labels, return_counts=True)
-    for label, size in zip(clusters.tolist(), sizes.tolist(), strict=True):
+    # a new cluster's id derives from its first record (the anchor)
+    clusters, anchors, sizes = np.unique(labels, return_index=True, return_counts=True)
+    for label, anchor, size in zip(clusters.tolist(), anchors.tolist(), sizes.tolist(),
+                                   strict=True):
         if label in chosen:
             continue
-        anchor = anchors[label]
         new_id = golden_id(sources[anchor], source_ids[anchor])
         if new_id in issued:
             digest = hashlib.sha1(f"{new_id}:{run_at.isoformat()}".encode()).hexdigest()
@@ -104,7 +102,9 @@ def assign_golden_ids(std: pd.DataFrame, labels: np.ndarray, previous: IdState |
         issued.add(new_id)
         chosen[label] = new_id
         events.append((run_at, "new", new_id, None, size))
-    ids = np.array([chosen[label] for label in labels], dtype=object)
+    by_label = np.full(int(labels.max()) + 1 if n else 0, None, dtype=object)
+    by_label[list(chosen)] = list(chosen.values())
+    ids = by_label[labels]
 
     alive = set(chosen.values())
     gone = [g for g in before.unique() if g not in alive and g not in aliases]

@@ -88,7 +88,11 @@ def candidate_pairs(
     """
     condition = pair_condition(link_type)
     report = []
-    con.execute(f"CREATE OR REPLACE TABLE {into} (rid_l BIGINT, rid_r BIGINT, blocked_by INTEGER)")
+    # every rule's pairs first, then one aggregation keeps each pair once with
+    # the first rule that found it: cheaper than an anti-join per rule against
+    # a table of pairs growing to tens of millions
+    con.execute("CREATE OR REPLACE TEMP TABLE rule_pairs "
+                "(rid_l BIGINT, rid_r BIGINT, blocked_by SMALLINT)")
     for number, rule in enumerate(rules):
         keys = ", ".join(f"{key} AS k{i}" for i, key in enumerate(rule.keys))
         present = " AND ".join(f"{key} IS NOT NULL" for key in rule.keys)
@@ -101,18 +105,24 @@ def candidate_pairs(
             CREATE OR REPLACE TEMP TABLE oversized AS
             SELECT {names}, count(*) AS records FROM block_keys GROUP BY ALL
             HAVING count(*) > {int(rule.max_block_size or max_block_size)};
-            SELECT count(*), coalesce(sum(records), 0) FROM oversized""").fetchone()
-        before = con.execute(f"SELECT count(*) FROM {into}").fetchone()[0]
+            SELECT count(*), coalesce(sum(records), 0) FROM oversized""").fetchall()[0]
         con.execute(f"""
-            INSERT INTO {into}
+            INSERT INTO rule_pairs
             SELECT a.rid, b.rid, {number}
             FROM block_keys a JOIN block_keys b ON {on} AND {condition}
             WHERE NOT EXISTS (SELECT 1 FROM oversized o WHERE {
-                " AND ".join(f"o.k{i} = a.k{i}" for i in range(len(rule.keys)))})
-              AND NOT EXISTS (SELECT 1 FROM {into} p WHERE p.rid_l = a.rid AND p.rid_r = b.rid)""")
-        after = con.execute(f"SELECT count(*) FROM {into}").fetchone()[0]
-        report.append({"rule": rule.name, "new_pairs": after - before,
+                " AND ".join(f"o.k{i} = a.k{i}" for i in range(len(rule.keys)))})""")
+        report.append({"rule": rule.name, "new_pairs": 0,
                        "oversized_keys": int(skipped[0]), "records_in_oversized": int(skipped[1])})
-    con.execute("DROP TABLE IF EXISTS block_keys; DROP TABLE IF EXISTS oversized")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {into} AS
+        SELECT rid_l, rid_r, min(blocked_by)::INTEGER AS blocked_by
+        FROM rule_pairs GROUP BY rid_l, rid_r""")
+    found = dict(con.execute(
+        f"SELECT blocked_by, count(*) FROM {into} GROUP BY blocked_by").fetchall())
+    for number, row in enumerate(report):
+        row["new_pairs"] = int(found.get(number, 0))
+    con.execute("DROP TABLE IF EXISTS block_keys; DROP TABLE IF EXISTS oversized; "
+                "DROP TABLE IF EXISTS rule_pairs")
     return pd.DataFrame(report, columns=["rule", "new_pairs", "oversized_keys",
                                          "records_in_oversized"])
