@@ -285,19 +285,20 @@ def _crosswalk(
 
 def _match_edges(std: pd.DataFrame, edges: pd.DataFrame, accepted: pd.DataFrame,
                  linkage: LinkageResult | None) -> pd.DataFrame:
-    """Every link behind a cluster: rule links with their key, scored links with evidence."""
-    rules = _pair_frame(std, edges)
-    rules["rule"] = edges["rule"].to_numpy()
-    rules["key"] = edges["key"].to_numpy()
-    scored = _pair_frame(std, accepted)
-    scored["rule"] = PROBABILISTIC
-    scored["key"] = None
-    scored["match_probability"] = accepted["match_probability"].to_numpy()
-    scored["match_weight"] = accepted["match_weight"].to_numpy()
-    scored["evidence"] = _evidence(accepted, linkage).to_numpy()
-    out = pd.concat([rules, scored], ignore_index=True) if len(scored) else rules
-    out = out.reindex(columns=MATCH_EDGE_COLUMNS)
-    return out.sort_values([*PAIR_COLUMNS, "rule"], ignore_index=True)
+    """Every link behind a cluster: rule links with their key, scored links with evidence.
+
+    Sorted by record position, which is `(source, source_id)` order: the same
+    order as sorting the text columns, at the cost of sorting integers.
+    """
+    scored = accepted[["rid_l", "rid_r", "match_probability", "match_weight"]].assign(
+        rule=PROBABILISTIC, key=None, evidence=_evidence(accepted, linkage).to_numpy())
+    links = edges[["rid_l", "rid_r", "rule", "key"]]
+    both = pd.concat([links, scored], ignore_index=True) if len(scored) else links
+    both = both.sort_values(["rid_l", "rid_r", "rule"], ignore_index=True)
+    out = _pair_frame(std, both)
+    for column in MATCH_EDGE_COLUMNS[len(PAIR_COLUMNS):]:
+        out[column] = both[column].to_numpy() if column in both else None
+    return out[MATCH_EDGE_COLUMNS]
 
 
 def _stats(

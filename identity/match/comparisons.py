@@ -162,8 +162,12 @@ def date_of_birth() -> Comparison:
             "substr(r.dob_key, 9, 2) AND substr(l.dob_key, 9, 2) = substr(r.dob_key, 6, 2)",
             identifying=True,
         ),
-        _edits("dob_key", 1),
-        _edits("dob_key", 2),
+        # ISO dates are all ten characters, so a typed digit is a substitution:
+        # Hamming distance, a fifth of Levenshtein's cost per pair
+        Level("one digit different", "length(l.dob_key) = length(r.dob_key) AND "
+                                     "hamming(l.dob_key, r.dob_key) <= 1"),
+        Level("two digits different", "length(l.dob_key) = length(r.dob_key) AND "
+                                      "hamming(l.dob_key, r.dob_key) <= 2"),
     ))  # fmt: skip
 
 

@@ -9,6 +9,7 @@ misspelt the way people hear them ("Smith", "Smyth").
 from __future__ import annotations
 
 import jellyfish
+import numpy as np
 import pandas as pd
 
 from identity.standardise.vector import map_distinct
@@ -48,8 +49,11 @@ def match_keys(std: pd.DataFrame) -> pd.DataFrame:
 
 def _text(values: pd.Series) -> pd.Series:
     """Object column of str or None (never NaN or empty), as DuckDB VARCHAR."""
-    out = values.astype(object).where(values.notna(), None).to_numpy()
-    return pd.Series([v if v != "" else None for v in out], dtype=object)
+    out = values.astype(object).to_numpy(copy=True)
+    missing = pd.isna(out)
+    missing[~missing] = out[~missing] == ""
+    out[missing] = None
+    return pd.Series(out, dtype=object)
 
 
 def _sound(value: str) -> str | None:
@@ -59,6 +63,9 @@ def _sound(value: str) -> str | None:
 
 def _name_pairs(first: pd.Series, last: pd.Series) -> pd.Series:
     """Both names in sorted order: a blocking key that meets "Smith John" and "John Smith"."""
-    pairs = zip(first, last, strict=True)
-    return pd.Series([" | ".join(sorted((f, la))) if f and la else None for f, la in pairs],
-                     dtype=object)
+    out = np.full(len(first), None, dtype=object)
+    both = (first.notna() & last.notna()).to_numpy()
+    f, la = first.to_numpy()[both], last.to_numpy()[both]
+    swap = f > la
+    out[both] = np.where(swap, la, f) + " | " + np.where(swap, f, la)
+    return pd.Series(out, dtype=object)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -62,10 +63,15 @@ def link(keys: pd.DataFrame, settings: MatchSettings | None = None) -> LinkageRe
     """
     settings = settings or MatchSettings()
     started = time.perf_counter()
+    spill = tempfile.TemporaryDirectory(prefix="cdpkit-linkage-")
     # a progress bar on stdout would corrupt the CLI's and the Dagster log's output
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
+        # past the limit, joins and aggregations spill to disk instead of
+        # growing with the candidate pairs
+        con.execute(f"SET memory_limit = '{settings.memory_limit}'")
+        con.execute(f"SET temp_directory = '{spill.name}'")
         con.register("keys_frame", keys)
         comparisons = _comparisons(keys.columns, settings)
         con.execute(f"""
@@ -88,6 +94,7 @@ def link(keys: pd.DataFrame, settings: MatchSettings | None = None) -> LinkageRe
                        settings.review_threshold)
     finally:
         con.close()
+        spill.cleanup()
     stats = {"candidate_pairs": candidates, "training_pairs": sampled,
              "pairs_over_review": len(pairs), "stage_seconds": stages,
              "seconds": round(time.perf_counter() - started, 3)}

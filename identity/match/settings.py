@@ -59,6 +59,9 @@ class MatchSettings:
     u_sample_pairs: int = 1_000_000
     #: candidate pairs sampled to fit m by EM and the prior (every pair is scored)
     training_pairs: int = 2_000_000
+    #: DuckDB's memory for the pair work; past it, joins and aggregations spill
+    #: to a temporary directory
+    memory_limit: str = "1GB"
     #: probability at or above which a pair merges automatically
     match_threshold: float = 0.95
     #: probability at or above which a pair below `match_threshold` goes to review

@@ -229,7 +229,7 @@ def test_the_first_true_level_wins():
     (first_name, ["missing", "different", "same initial", "Jaro-Winkler >= 0.8",
                   "Jaro-Winkler >= 0.92", "same canonical name (nickname)",
                   "swapped with the last name", "exact"]),
-    (date_of_birth, ["missing", "different", "at most 2 edits", "at most 1 edit",
+    (date_of_birth, ["missing", "different", "two digits different", "one digit different",
                      "day and month swapped", "exact"]),
     (place, ["missing", "different", "Jaro-Winkler >= 0.88", "postcode one edit apart",
              "same city", "same city, postcode one edit apart", "same postcode"]),
