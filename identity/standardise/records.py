@@ -17,7 +17,7 @@ from identity.standardise.address import (
     split_street,
     standardise_cities,
     standardise_postcodes,
-    standardise_streets,
+    standardise_street,
 )
 from identity.standardise.date import parse_dates_of_birth
 from identity.standardise.email import clean_emails, email_keys
@@ -72,7 +72,12 @@ def standardise_records(records: pd.DataFrame, settings: IdentitySettings) -> pd
     out["dob_key"] = map_distinct(dates, lambda d: d.isoformat())
     pattern = re.compile(settings.cross_ref.id_pattern)
     out["cross_ref_key"] = map_distinct(records["cross_ref"], lambda v: _id_tail(v, pattern))
-    out["source_id_key"] = map_distinct(out["source_id"], lambda v: _id_tail(v, pattern))
+    # only the records a cross reference can name need their id's key: a million
+    # regex calls saved when nothing refers across systems
+    referable = out["source"].eq(settings.cross_ref.to_source).to_numpy()
+    referable &= bool(out["cross_ref_key"].notna().any())
+    out["source_id_key"] = map_distinct(out["source_id"].where(referable, None),
+                                        lambda v: _id_tail(v, pattern))
     out["is_active"] = records["is_active"].astype("boolean").fillna(True).astype(bool)
     out["source_updated_at"] = utc_naive(records["source_updated_at"])
     return out
@@ -82,9 +87,12 @@ def address_keys(street: pd.Series, city: pd.Series, postcode: pd.Series,
                  country: pd.Series) -> pd.DataFrame:
     """Street, its house number and name apart, city and postcode as match keys."""
     out = pd.DataFrame(index=street.index)
-    out["street_key"] = standardise_streets(street)
-    out["house_number"] = map_distinct(street, lambda v: split_street(v).number)
-    out["street_name_key"] = map_distinct(street, lambda v: split_street(v).street)
+    # one pass over the distinct lines gives all three street columns
+    parts = map_distinct(street, lambda v: (standardise_street(v), *split_street(v)[:2]))
+    nothing = (None, None, None)
+    rows = [p if p is not None else nothing for p in parts.to_numpy()]
+    for i, column in enumerate(("street_key", "house_number", "street_name_key")):
+        out[column] = pd.Series([row[i] for row in rows], index=street.index, dtype=object)
     out["city_key"] = standardise_cities(city)
     out["postcode_key"] = standardise_postcodes(postcode, country)
     return out
