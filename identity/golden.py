@@ -2,10 +2,12 @@
 
 A new cluster's id hashes its anchor (its smallest ``(source, source_id)``,
 `golden_id`); ids then persist across runs (`identity.persistent_ids`).
-Each attribute takes the most recently changed non-null value (active
-records first, then ``source_updated_at``, then source priority) and records
-which record supplied it, so a steward can see why a value won. The address is
-chosen as one block so street, city and postcode never come from different moves.
+Each attribute follows a survivorship rule (`SURVIVORSHIP_RULES`, chosen per
+attribute in `IdentitySettings.survivorship`): by default the most recently
+changed non-null value (active records first, then ``source_updated_at``,
+then source priority). Every golden attribute records which record supplied
+it, so a steward can see why a value won. The address is chosen as one block
+("address") so street, city and postcode never come from different moves.
 """
 
 from __future__ import annotations
@@ -33,15 +35,50 @@ def golden_id(source: str, source_id: str) -> str:
     return f"cdp_{digest[:16]}"
 
 
-def survivorship_order(std: pd.DataFrame, priority: tuple[str, ...]) -> np.ndarray:
-    """Record positions best-first: active, latest change, source priority, position."""
+#: how a golden attribute picks its value among the cluster's non-null ones
+SURVIVORSHIP_RULES = {
+    "most_recent": "the most recently changed record (active first; ties by source priority)",
+    "source_priority": "the record of the highest-priority source (active first; ties by "
+                       "most recent)",
+    "most_frequent": "the value most member records hold (ties by most recent)",
+}
+#: what a survivorship rule can be set for: each attribute, and the address block
+SURVIVING = (*(a for a in ATTRIBUTES if a not in ADDRESS), "address")
+
+
+def survivorship_order(std: pd.DataFrame, priority: tuple[str, ...],
+                       rule: str = "most_recent") -> np.ndarray:
+    """Record positions best-first for `rule`: active first, then latest change and
+    source priority in the rule's order, then position."""
     rank = {source: i for i, source in enumerate(priority)}
     prio = std["source"].map(rank).fillna(len(rank)).to_numpy(dtype=np.int64)
     updated = std["source_updated_at"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
     updated = np.where(std["source_updated_at"].isna().to_numpy(), np.iinfo(np.int64).min + 1,
                        updated)
     inactive = (~std["is_active"].to_numpy(dtype=bool)).astype(np.int8)
+    if rule == "source_priority":
+        return np.lexsort((np.arange(len(std)), -updated, prio, inactive))
     return np.lexsort((np.arange(len(std)), prio, -updated, inactive))
+
+
+def survivors(ranked: pd.DataFrame, present: pd.Series, value: pd.Series,
+              rule: str) -> pd.DataFrame:
+    """Per label, the winning row of `ranked` (rows best-first) among `present` ones.
+
+    `most_frequent` counts equal `value`s per label and keeps, of the most
+    frequent, the value whose best row ranks first; the other rules keep the
+    first present row.
+    """
+    candidates = ranked[present.to_numpy()]
+    if rule != "most_frequent":
+        return candidates.drop_duplicates("label").set_index("label")
+    keyed = candidates.assign(_value=value[present.to_numpy()].to_numpy(),
+                              _rank=np.arange(len(candidates)))
+    groups = keyed.groupby(["label", "_value"], sort=False)
+    best = keyed.loc[groups["_rank"].idxmin()].assign(_count=groups.size().to_numpy())
+    best = best.sort_values(["label", "_count", "_rank"], ascending=[True, False, True])
+    return best.drop_duplicates("label").set_index("label").drop(
+        columns=["_value", "_rank", "_count"])
 
 
 def build_golden_profiles(
@@ -55,18 +92,33 @@ def build_golden_profiles(
     frame = std[list(ATTRIBUTES)].copy()
     frame["label"] = labels
     frame["ref"] = (std["source"] + ":" + std["source_id"]).to_numpy()
-    ranked = frame.iloc[survivorship_order(std, settings.source_priority)]
+    rules = dict(settings.survivorship)
+    orders: dict[str, pd.DataFrame] = {}
+
+    def ranked_for(rule: str) -> pd.DataFrame:
+        base = "source_priority" if rule == "source_priority" else "most_recent"
+        if base not in orders:
+            orders[base] = frame.iloc[survivorship_order(std, settings.source_priority, base)]
+        return orders[base]
+
     anchors = np.unique(labels)
     out = pd.DataFrame(index=pd.Index(anchors, name="label"))
     out["golden_id"] = ids[anchors]  # labels are anchor positions
-    for attr in ATTRIBUTES:
-        if attr in ADDRESS:
+    for attr in SURVIVING:
+        if attr == "address":
             continue
-        best = ranked[ranked[attr].notna()].drop_duplicates("label").set_index("label")
+        rule = rules.get(attr, "most_recent")
+        ranked = ranked_for(rule)
+        best = survivors(ranked, ranked[attr].notna(), ranked[attr], rule)
         out[attr] = best[attr]
         out[f"{attr}_source"] = best["ref"]
-    has_address = ranked[list(ADDRESS)].notna().any(axis=1)
-    best = ranked[has_address].drop_duplicates("label").set_index("label")
+    rule = rules.get("address", "most_recent")
+    ranked = ranked_for(rule)
+    block = ranked[list(ADDRESS)].astype(object)
+    has_address = block.notna().any(axis=1)
+    whole = block.fillna("").astype(str).agg("\x1f".join, axis=1) if rule == "most_frequent" \
+        else block.iloc[:, 0]
+    best = survivors(ranked, has_address, whole, rule)
     for attr in ADDRESS:
         out[attr] = best[attr]
         out[f"{attr}_source"] = best["ref"].where(best[attr].notna())

@@ -88,8 +88,13 @@ class IdentitySettings:
     email: EmailRules = field(default_factory=EmailRules)
     guard: GuardSettings = field(default_factory=GuardSettings)
     cross_ref: CrossRefRule = field(default_factory=CrossRefRule)
-    #: Survivorship tie-break, best first, when two records changed at the same time.
+    #: Survivorship tie-break, best first, when two records changed at the same time;
+    #: and the order the `source_priority` survivorship rule follows.
     source_priority: tuple[str, ...] = ("erp", "shop", "email", "social")
+    #: Survivorship rule per golden attribute (`identity.golden.SURVIVORSHIP_RULES`;
+    #: attributes first_name, last_name, email, phone, and "address" for the
+    #: street, city, postcode and country as one block); unset ones: most_recent.
+    survivorship: tuple[tuple[str, str], ...] = ()
     #: How an ambiguous numeric date of birth (03/04/1990) is read: day first (most
     #: of the world) or month first (US data).
     dates_day_first: bool = True
@@ -102,6 +107,17 @@ class IdentitySettings:
         unknown = set(self.rules) - set(KNOWN_RULES)
         if unknown:
             raise ValueError(f"unknown identity rules {sorted(unknown)}; known: {KNOWN_RULES}")
+        from identity.golden import SURVIVING, SURVIVORSHIP_RULES
+
+        chosen = self.survivorship
+        chosen = tuple(chosen.items()) if isinstance(chosen, dict) else tuple(map(tuple, chosen))
+        for attribute, rule in chosen:
+            if attribute not in SURVIVING:
+                raise ValueError(f"no survivorship for {attribute!r}; attributes: {SURVIVING}")
+            if rule not in SURVIVORSHIP_RULES:
+                raise ValueError(f"unknown survivorship rule {rule!r} for {attribute}; "
+                                 f"rules: {tuple(SURVIVORSHIP_RULES)}")
+        object.__setattr__(self, "survivorship", chosen)
 
     def rule_enabled(self, name: str) -> bool:
         return name in self.rules

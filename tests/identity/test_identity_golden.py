@@ -1,4 +1,5 @@
 import pandas as pd
+import pytest
 from identity_records import frame, record
 
 from identity.golden import golden_id
@@ -79,3 +80,46 @@ def test_golden_id_is_anchor_hash_and_stable_when_unrelated_record_added() -> No
     after = second.crosswalk.set_index(["source", "source_id"])["golden_id"]
     assert after.loc[before.index].equals(before)
     assert second.golden_profiles["golden_id"].is_unique
+
+
+def three_sightings_of_ann():
+    """One person seen three times: two old records agree, the newest differs."""
+    return frame(
+        record("erp", "1", first_name="Ann", last_name="Lee", email="ann@lee.com",
+               phone="+14155550100", street="1 Old Rd", city="Austin", postcode="73301",
+               country_code="US", source_updated_at="2025-01-01 00:00:00"),
+        record("shop", "s1", first_name="Ann", last_name="Lee", email="ann@lee.com",
+               phone="+14155550100", street="1 Old Rd", city="Austin", postcode="73301",
+               country_code="US", source_updated_at="2025-02-01T00:00:00Z"),
+        record("email", "m1", first_name="Annie", last_name="Lee", email="ann@lee.com",
+               phone="+14155550199", street="9 New Ave", city="Boston", postcode="02101",
+               country_code="US", source_updated_at="2025-06-01T00:00:00Z"),
+    )
+
+
+def test_survivorship_rules_are_chosen_per_attribute() -> None:
+    rows = three_sightings_of_ann()
+    default = profile(resolve(rows), "erp", "1")
+    assert default["member_count"] == 3
+    assert (default["first_name"], default["first_name_source"]) == ("Annie", "email:m1")
+    assert (default["street"], default["city"]) == ("9 New Ave", "Boston")
+    settings = IdentitySettings.from_dict({"survivorship": {
+        "first_name": "most_frequent", "phone": "source_priority", "address": "most_frequent"}})
+    chosen = profile(resolve(rows, settings), "erp", "1")
+    # two records say "Ann": the most frequent value, from its most recent holder
+    assert (chosen["first_name"], chosen["first_name_source"]) == ("Ann", "shop:s1")
+    # the ERP comes first in the default source priority
+    assert (chosen["phone"], chosen["phone_source"]) == ("+14155550100", "erp:1")
+    # the address block counts whole addresses, and all its parts come from one record
+    assert (chosen["street"], chosen["city"], chosen["postcode"]) == ("1 Old Rd", "Austin",
+                                                                      "73301")
+    assert chosen["street_source"] == chosen["postcode_source"] == "shop:s1"
+    # attributes left unset keep the most recent value
+    assert (chosen["last_name"], chosen["last_name_source"]) == ("Lee", "email:m1")
+
+
+def test_an_unknown_survivorship_attribute_or_rule_is_refused() -> None:
+    with pytest.raises(ValueError, match="no survivorship for 'shoe_size'"):
+        IdentitySettings.from_dict({"survivorship": {"shoe_size": "most_recent"}})
+    with pytest.raises(ValueError, match="unknown survivorship rule 'loudest'"):
+        IdentitySettings.from_dict({"survivorship": {"email": "loudest"}})
