@@ -125,8 +125,8 @@ def resolve(
     ruled = _pair_codes(found.edges, len(std))
     accepted = scored[~np.isin(_pair_codes(scored, len(std)), np.concatenate([refused, ruled]))]
     all_edges = pd.concat(
-        [trusted, accepted[["rid_l", "rid_r"]].assign(rule=PROBABILISTIC, key=None)],
-        ignore_index=True)
+        [trusted[["rid_l", "rid_r", "rule"]],
+         accepted[["rid_l", "rid_r"]].assign(rule=PROBABILISTIC)], ignore_index=True)
     assignment = timer.time("golden_ids", assign_golden_ids, std, labels, previous,
                             resolved_at)
     ids = assignment.ids
@@ -290,15 +290,30 @@ def _match_edges(std: pd.DataFrame, edges: pd.DataFrame, accepted: pd.DataFrame,
     Sorted by record position, which is `(source, source_id)` order: the same
     order as sorting the text columns, at the cost of sorting integers.
     """
-    scored = accepted[["rid_l", "rid_r", "match_probability", "match_weight"]].assign(
-        rule=PROBABILISTIC, key=None, evidence=_evidence(accepted, linkage).to_numpy())
-    links = edges[["rid_l", "rid_r", "rule", "key"]]
-    both = pd.concat([links, scored], ignore_index=True) if len(scored) else links
+    # columns joined by numpy, not pd.concat: concatenating an all-None column
+    # makes pandas test each of a million values for a missing-value marker
+    rule_rows = len(edges)
+    none_rules, none_scored = [None] * rule_rows, [None] * len(accepted)
+    both = pd.DataFrame({
+        "rid_l": stacked(edges["rid_l"], accepted["rid_l"], np.int64),
+        "rid_r": stacked(edges["rid_r"], accepted["rid_r"], np.int64),
+        "rule": stacked(edges["rule"], [PROBABILISTIC] * len(accepted)),
+        "key": stacked(edges["key"], none_scored),
+        "match_probability": stacked(np.full(rule_rows, np.nan), accepted["match_probability"],
+                                     float),
+        "match_weight": stacked(np.full(rule_rows, np.nan), accepted["match_weight"], float),
+        "evidence": stacked(none_rules, _evidence(accepted, linkage).to_numpy()),
+    })
     both = both.sort_values(["rid_l", "rid_r", "rule"], ignore_index=True)
     out = _pair_frame(std, both)
     for column in MATCH_EDGE_COLUMNS[len(PAIR_COLUMNS):]:
-        out[column] = both[column].to_numpy() if column in both else None
+        out[column] = both[column].to_numpy()
     return out[MATCH_EDGE_COLUMNS]
+
+
+def stacked(first: object, second: object, dtype: object = object) -> np.ndarray:
+    """Two column parts end to end as one array of `dtype`."""
+    return np.concatenate([np.asarray(first, dtype=dtype), np.asarray(second, dtype=dtype)])
 
 
 def _stats(
