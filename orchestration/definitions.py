@@ -19,11 +19,12 @@ from orchestration.quality.checks import quality_checks
 from orchestration.resources import (
     EmailResource,
     ErpResource,
+    IdentityResource,
     ShopResource,
     SocialResource,
     WarehouseResource,
 )
-from orchestration.settings import drop_dir, warehouse_path
+from orchestration.settings import drop_dir, identity_config, warehouse_path
 from orchestration.sources.assets import source_assets
 from orchestration.sources.file_drops import (
     FileDropsResource,
@@ -49,6 +50,7 @@ def build_resources() -> dict[str, object]:
     """
     return {
         "warehouse": WarehouseResource(path=str(warehouse_path())),
+        "identity": IdentityResource(config_path=identity_config()),
         "dlt": DagsterDltResource(),
         "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir)),
         "shop_api": ShopResource(

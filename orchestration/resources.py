@@ -33,6 +33,21 @@ class WarehouseResource(ConfigurableResource):
         return duckdb.connect(self.path, read_only=read_only)
 
 
+class IdentityResource(ConfigurableResource):
+    """How identities resolve: the YAML file `cdpkit identity resolve --config` reads."""
+
+    config_path: str | None = Field(
+        default=None, description="Identity settings YAML; unset: cdpkit's defaults.")
+
+    def settings(self):
+        """The resolved settings; a bad file fails the run with what is wrong in it."""
+        from identity.settings import IdentitySettings
+
+        if not self.config_path:
+            return IdentitySettings()
+        return IdentitySettings.from_yaml(self.config_path)
+
+
 class ShopResource(ConfigurableResource):
     """Shopify GraphQL Admin API: shop URL (`https://<shop>.myshopify.com`) and token."""
 

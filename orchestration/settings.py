@@ -36,6 +36,16 @@ def state_dir() -> Path:
     return Path(os.environ.get("CDP_STATE_DIR", ".cdpkit")).expanduser().resolve()
 
 
+def identity_config() -> str | None:
+    """The identity YAML (env `CDP_IDENTITY_CONFIG`; unset: the defaults).
+
+    The same file `cdpkit identity resolve --config` reads: thresholds,
+    blocking, survivorship rules per attribute, guard settings.
+    """
+    raw = os.environ.get("CDP_IDENTITY_CONFIG")
+    return str(Path(raw).expanduser().resolve()) if raw else None
+
+
 def drop_dir() -> Path:
     """The file-drops folder (env `CDP_DROP_DIR`, default `drops`); it may not exist yet."""
     from connectors.files import DEFAULT_DROP_DIR

@@ -21,7 +21,7 @@ from dagster import (
 from identity.explain import explain, format_explanation
 from identity.persist import load_decisions, load_id_state, load_records, write_result
 from identity.resolve import IdentityResult, resolve
-from orchestration.resources import WarehouseResource
+from orchestration.resources import IdentityResource, WarehouseResource
 
 UNIFIED_RECORDS = AssetKey(["intermediate", "int_customer_records_unioned"])
 UNIFIED_TABLE = "intermediate.int_customer_records_unioned"
@@ -54,14 +54,15 @@ def _spec(key: AssetKey, description: str) -> AssetSpec:
     pool="warehouse",
 )
 def resolve_identities(
-    context: AssetExecutionContext, warehouse: WarehouseResource
+    context: AssetExecutionContext, warehouse: WarehouseResource, identity: IdentityResource
 ) -> Iterator[MaterializeResult]:
+    settings = identity.settings()
     with warehouse.connect() as con:
         records = load_records(con, relation=UNIFIED_TABLE)
         decisions = load_decisions(con)
         context.log.info("resolving %d source records with %d steward decisions",
                          len(records), 0 if decisions is None else len(decisions))
-        result = resolve(records, decisions=decisions, previous=load_id_state(con))
+        result = resolve(records, settings, decisions=decisions, previous=load_id_state(con))
         write_result(con, result)
     stats = result.stats
     yield MaterializeResult(asset_key=CROSSWALK, metadata={
@@ -88,6 +89,7 @@ def resolve_identities(
         "edges_by_rule": MetadataValue.md(_counts_table(result.match_edges, "rule")),
         "match_probabilities": MetadataValue.md(_probability_histogram(result.match_edges)),
         "stats": MetadataValue.json({k: _plain(v) for k, v in stats.items()}),
+        "seconds_by_stage": MetadataValue.md(_stage_table(stats)),
     })
     yield MaterializeResult(asset_key=REVIEW_QUEUE, metadata={
         "dagster/row_count": len(result.review_queue),
@@ -99,6 +101,19 @@ def resolve_identities(
         "match_prior": float(stats.get("match_prior", 0.0)),
         "match_weights": MetadataValue.md(_weights_table(result.match_model)),
     })
+
+
+def _stage_table(stats: dict) -> str:
+    """Where the run's time went: the resolve stages, and linkage's own steps under it."""
+    lines = ["| stage | seconds |", "| --- | ---: |"]
+    for key, value in stats.items():
+        if key.endswith("_seconds") and key != "linkage_stage_seconds":
+            lines.append(f"| {key.removesuffix('_seconds')} | {float(value):.2f} |")
+            if key == "linkage_seconds":
+                lines += [f"| &nbsp;&nbsp;{step} | {float(seconds):.2f} |" for step, seconds
+                          in stats.get("linkage_stage_seconds", {}).items()]
+    lines.append(f"| total | {float(stats.get('seconds', 0.0)):.2f} |")
+    return "\n".join(lines)
 
 
 def _counts_table(df: pd.DataFrame, column: str, limit: int = 20) -> str:

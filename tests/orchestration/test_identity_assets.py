@@ -1,0 +1,71 @@
+"""The identity assets read their settings from the identity resource (the CLI's YAML)."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+from dagster import materialize
+
+from orchestration.identity.assets import GOLDEN_PROFILES, MATCH_EDGES, resolve_identities
+from orchestration.resources import IdentityResource, WarehouseResource
+
+COLUMNS = ("source", "source_id", "first_name", "last_name", "full_name", "email", "phone",
+           "street", "city", "postcode", "country_code", "free_text", "cross_ref", "is_active",
+           "source_updated_at")
+
+
+def sighting(source: str, source_id: str, first_name: str, updated: str) -> dict:
+    row = dict.fromkeys(COLUMNS)
+    row.update(source=source, source_id=source_id, first_name=first_name, last_name="Lee",
+               email="ann@lee.com", is_active=True, source_updated_at=updated)
+    return row
+
+
+@pytest.fixture
+def warehouse(tmp_path) -> WarehouseResource:
+    """A warehouse whose unified records hold one person seen three times."""
+    path = tmp_path / "cdp.duckdb"
+    records = pd.DataFrame([  # noqa: F841 - read by DuckDB below
+        sighting("erp", "1", "Ann", "2025-01-01T00:00:00Z"),
+        sighting("shop", "s1", "Ann", "2025-02-01T00:00:00Z"),
+        sighting("email", "m1", "Annie", "2025-06-01T00:00:00Z"),
+    ], columns=list(COLUMNS))
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE SCHEMA intermediate")
+        con.execute("CREATE TABLE intermediate.int_customer_records_unioned AS "
+                    "SELECT * FROM records")
+    return WarehouseResource(path=str(path))
+
+
+def golden_first_name(warehouse: WarehouseResource) -> str:
+    with warehouse.connect(read_only=True) as con:
+        return con.execute("SELECT first_name FROM identity.golden_profiles").fetchall()[0][0]
+
+
+def test_the_identity_resource_sets_survivorship_and_the_run_shows_its_stages(
+        warehouse, tmp_path):
+    result = materialize([resolve_identities],
+                         resources={"warehouse": warehouse, "identity": IdentityResource()})
+    assert result.success
+    assert golden_first_name(warehouse) == "Annie"  # the default: the most recent value
+
+    config = tmp_path / "identity.yml"
+    config.write_text("survivorship:\n  first_name: most_frequent\n", encoding="utf-8")
+    result = materialize([resolve_identities], resources={
+        "warehouse": warehouse, "identity": IdentityResource(config_path=str(config))})
+    assert result.success
+    assert golden_first_name(warehouse) == "Ann"  # two of the three records say "Ann"
+    metadata = {event.asset_key: event.step_materialization_data.materialization.metadata
+                for event in result.get_asset_materialization_events()}
+    stages = metadata[MATCH_EDGES]["seconds_by_stage"].value
+    assert "| standardise |" in stages and "| total |" in stages
+    assert metadata[GOLDEN_PROFILES]["dagster/row_count"].value == 1
+
+
+def test_a_bad_identity_config_fails_the_run_saying_what_is_wrong(warehouse, tmp_path):
+    config = tmp_path / "identity.yml"
+    config.write_text("survivorship:\n  shoe_size: most_recent\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no survivorship for 'shoe_size'"):
+        materialize([resolve_identities], resources={
+            "warehouse": warehouse, "identity": IdentityResource(config_path=str(config))})
