@@ -34,7 +34,7 @@ class Level:
     #: field), so the comparison's term frequency adjusts its weight
     same_value: bool = False
     #: this level and every better one identify a person, not a household (see
-    #: `identifying`): a shared mailbox, a birthday, a name; never an address
+    #: `identifying`): a shared mailbox, a birthday; a name only with its address
     identifying: bool = False
 
 
@@ -174,12 +174,13 @@ def date_of_birth() -> Comparison:
 def street() -> Comparison:
     """Street lines: exact, same house number on a close street name, close, same street."""
     return Comparison("street", ("street_key",), uses=("house_number", "street_name_key"),
-                      levels=(
+                      identifying_group="name", levels=(
         _exact("street_key"),
         Level(
             "same house number, street name Jaro-Winkler >= 0.88",
             "l.house_number = r.house_number AND "
             "jaro_winkler_similarity(l.street_name_key, r.street_name_key) >= 0.88",
+            identifying=True,
         ),
         _jw("street_key", 0.9),
         Level("same street name", "l.street_name_key = r.street_name_key"),
@@ -196,10 +197,11 @@ def place() -> Comparison:
     """
     return Comparison(
         "place", ("postcode_key", "city_key"), term_frequency="postcode_key",
-        missing_when_all_null=True, levels=(
+        missing_when_all_null=True, identifying_group="name", levels=(
             _exact("postcode_key", "same postcode"),
             Level("same city, postcode one edit apart",
-                  "l.city_key = r.city_key AND levenshtein(l.postcode_key, r.postcode_key) <= 1"),
+                  "l.city_key = r.city_key AND levenshtein(l.postcode_key, r.postcode_key) <= 1",
+                  identifying=True),
             Level("same city", "l.city_key = r.city_key"),
             Level("postcode one edit apart", "levenshtein(l.postcode_key, r.postcode_key) <= 1"),
             _jw("city_key", 0.88),
@@ -257,8 +259,13 @@ def identifying(pairs: pd.DataFrame, comparisons: Sequence[Comparison]) -> np.nd
     A household shares a street, a postcode, a landline and often a surname;
     the model may score a pair high on those alone. A pair is identifying when
     one comparison reaches its identifying level (the same email local part,
-    the same birthday) or every comparison of a group does (a close first name
-    and a close last name).
+    the same birthday) or every comparison of a group does: a close first and
+    last name at the same house (street and place). A name alone is not
+    enough: in a million-person world, of the pairs scored over 0.95 on an
+    exact first and last name with no address and different emails, 3 of
+    10,273 were one person; with the same street and postcode, 13,268 of
+    14,130. A group's comparisons the records lack (no street column at all)
+    drop out of it.
     """
     groups: dict[str, list[np.ndarray]] = {}
     for c in comparisons:

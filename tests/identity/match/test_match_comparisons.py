@@ -382,5 +382,25 @@ def test_identifying_needs_a_person_level_not_a_household_one():
         pair(date_of_birth=exact["date_of_birth"]),
         pair(email=levels["email"].identifying_level()),  # same local part elsewhere
         pair(first_name=exact["first_name"], last_name=0),  # another surname
+        # a close name at one house: street and place at their identifying levels
+        pair(first_name=first.identifying_level(), last_name=last.identifying_level(),
+             street=levels["street"].identifying_level(),
+             place=levels["place"].identifying_level()),
+        # a namesake in another street of the same postcode
+        pair(first_name=exact["first_name"], last_name=exact["last_name"], street=0,
+             place=exact["place"]),
     ])
-    assert identifying(pairs, comparisons).tolist() == [False, False, True, True, True, False]
+    # a name alone (row 3) is a namesake's as often as not at scale
+    assert identifying(pairs, comparisons).tolist() == [
+        False, False, False, True, True, False, True, False]
+
+
+def test_a_name_identifies_alone_when_the_records_have_no_address_columns():
+    comparisons = default_comparisons([c for c in ALL_COLUMNS if c not in
+                                       {"street_key", "postcode_key", "city_key"}])
+    assert {"street", "place"}.isdisjoint(c.name for c in comparisons)
+    levels = {c.name: c for c in comparisons}
+    row = {c.gamma: -1 for c in comparisons}
+    row[levels["first_name"].gamma] = levels["first_name"].identifying_level()
+    row[levels["last_name"].gamma] = levels["last_name"].identifying_level()
+    assert identifying(pd.DataFrame([row]), comparisons).tolist() == [True]
