@@ -61,8 +61,8 @@ def survivorship_order(std: pd.DataFrame, priority: tuple[str, ...],
     return np.lexsort((np.arange(len(std)), prio, -updated, inactive))
 
 
-def survivors(ranked: pd.DataFrame, present: pd.Series, value: pd.Series,
-              rule: str) -> pd.DataFrame:
+def survivors(ranked: pd.DataFrame, present: pd.Series, rule: str,
+              value: pd.Series | None = None) -> pd.DataFrame:
     """Per label, the winning row of `ranked` (rows best-first) among `present` ones.
 
     `most_frequent` counts equal `value`s per label and keeps, of the most
@@ -70,7 +70,7 @@ def survivors(ranked: pd.DataFrame, present: pd.Series, value: pd.Series,
     first present row.
     """
     candidates = ranked[present.to_numpy()]
-    if rule != "most_frequent":
+    if rule != "most_frequent" or value is None:
         return candidates.drop_duplicates("label").set_index("label")
     keyed = candidates.assign(_value=value[present.to_numpy()].to_numpy(),
                               _rank=np.arange(len(candidates)))
@@ -109,16 +109,17 @@ def build_golden_profiles(
             continue
         rule = rules.get(attr, "most_recent")
         ranked = ranked_for(rule)
-        best = survivors(ranked, ranked[attr].notna(), ranked[attr], rule)
+        best = survivors(ranked, ranked[attr].notna(), rule, ranked[attr])
         out[attr] = best[attr]
         out[f"{attr}_source"] = best["ref"]
     rule = rules.get("address", "most_recent")
     ranked = ranked_for(rule)
     block = ranked[list(ADDRESS)].astype(object)
     has_address = block.notna().any(axis=1)
-    whole = block.fillna("").astype(str).agg("\x1f".join, axis=1) if rule == "most_frequent" \
-        else block.iloc[:, 0]
-    best = survivors(ranked, has_address, whole, rule)
+    # most_frequent counts whole addresses, not their parts
+    whole = (block.fillna("").astype(str).agg("\x1f".join, axis=1)
+             if rule == "most_frequent" else None)
+    best = survivors(ranked, has_address, rule, whole)
     for attr in ADDRESS:
         out[attr] = best[attr]
         out[f"{attr}_source"] = best["ref"].where(best[attr].notna())

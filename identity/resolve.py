@@ -295,14 +295,14 @@ def _match_edges(std: pd.DataFrame, edges: pd.DataFrame, accepted: pd.DataFrame,
     rule_rows = len(edges)
     none_rules, none_scored = [None] * rule_rows, [None] * len(accepted)
     both = pd.DataFrame({
-        "rid_l": stacked(edges["rid_l"], accepted["rid_l"], np.int64),
-        "rid_r": stacked(edges["rid_r"], accepted["rid_r"], np.int64),
-        "rule": stacked(edges["rule"], [PROBABILISTIC] * len(accepted)),
-        "key": stacked(edges["key"], none_scored),
-        "match_probability": stacked(np.full(rule_rows, np.nan), accepted["match_probability"],
+        "rid_l": _stacked(edges["rid_l"], accepted["rid_l"], np.int64),
+        "rid_r": _stacked(edges["rid_r"], accepted["rid_r"], np.int64),
+        "rule": _stacked(edges["rule"], [PROBABILISTIC] * len(accepted)),
+        "key": _stacked(edges["key"], none_scored),
+        "match_probability": _stacked(np.full(rule_rows, np.nan), accepted["match_probability"],
                                      float),
-        "match_weight": stacked(np.full(rule_rows, np.nan), accepted["match_weight"], float),
-        "evidence": stacked(none_rules, _evidence(accepted, linkage).to_numpy()),
+        "match_weight": _stacked(np.full(rule_rows, np.nan), accepted["match_weight"], float),
+        "evidence": _stacked(none_rules, _evidence(accepted, linkage).to_numpy()),
     })
     both = both.sort_values(["rid_l", "rid_r", "rule"], ignore_index=True)
     out = _pair_frame(std, both)
@@ -311,7 +311,7 @@ def _match_edges(std: pd.DataFrame, edges: pd.DataFrame, accepted: pd.DataFrame,
     return out[MATCH_EDGE_COLUMNS]
 
 
-def stacked(first: object, second: object, dtype: object = object) -> np.ndarray:
+def _stacked(first: object, second: object, dtype: object = object) -> np.ndarray:
     """Two column parts end to end as one array of `dtype`."""
     return np.concatenate([np.asarray(first, dtype=dtype), np.asarray(second, dtype=dtype)])
 

@@ -87,7 +87,7 @@ def link(keys: pd.DataFrame, settings: MatchSettings | None = None) -> LinkageRe
                           settings.link_type, settings.max_block_size)
         candidates = int(con.execute("SELECT count(*) FROM candidate_pairs").fetchall()[0][0])
         sampled = _timed(stages, "compare_sample", _training_levels, con, comparisons, rules,
-                         settings.training_pairs, settings.seed)
+                         settings.training_pairs / max(candidates, 1), settings.seed)
         model = _timed(stages, "fit", _fit, con, keys, comparisons, rules, settings,
                        candidates / max(sampled, 1))
         pairs = _timed(stages, "compare_and_score", _score, con, model,
@@ -134,10 +134,11 @@ def _rule_sql(rule: BlockingRule) -> str:
 
 def _training_levels(
     con: duckdb.DuckDBPyConnection, comparisons: Sequence[Comparison],
-    rules: Sequence[BlockingRule], wanted: int, seed: int,
+    rules: Sequence[BlockingRule], share: float, seed: int,
 ) -> int:
     """Table `training_levels`: the levels of a uniform sample of the candidate pairs,
-    and which rules each satisfies; returns the sample's size.
+    and which rules each satisfies (`share` of them, all at 1 or more); returns
+    the sample's size.
 
     EM needs pattern counts, not every pair: past a couple of million pairs
     the estimates stop moving, while comparing costs the same per pair. So
@@ -145,10 +146,8 @@ def _training_levels(
     streaming, without a table of all pairs' levels.
     """
     flags = ",\n       ".join(f"{_rule_sql(rule)} AS t{i}" for i, rule in enumerate(rules))
-    candidates = con.execute("SELECT count(*) FROM candidate_pairs").fetchall()[0][0]
     # a hash of the pair, not a reservoir: one parallel filtering scan, and the
     # same pairs on every run with the same seed
-    share = min(1.0, wanted / max(candidates, 1))
     sample = ("true" if share >= 1 else
               f"hash(p.rid_l, p.rid_r, {int(seed)}) % 1000000 < {int(share * 1_000_000)}")
     con.execute(f"""
@@ -251,7 +250,6 @@ def _score(con: duckdb.DuckDBPyConnection, model: MatchModel, review: float) -> 
     weights = " + ".join(model.weight_sql(c) for c in model.comparisons)
     gammas = ", ".join(c.gamma for c in model.comparisons)
     gammas += "".join(f", {c.tf}" for c in model.comparisons if c.term_frequency)
-    comparisons = model.comparisons
     floor = math.log2(review / (1 - review))
     pairs = con.execute(f"""
         SELECT * FROM (
@@ -259,7 +257,7 @@ def _score(con: duckdb.DuckDBPyConnection, model: MatchModel, review: float) -> 
                    {model.prior_weight!r} + {weights} AS match_weight
             FROM (
                 SELECT p.rid_l::BIGINT AS rid_l, p.rid_r::BIGINT AS rid_r, p.blocked_by,
-                       {gamma_select(comparisons, with_tf=True)}
+                       {gamma_select(model.comparisons, with_tf=True)}
                 FROM candidate_pairs p
                 JOIN records l ON l.rid = p.rid_l
                 JOIN records r ON r.rid = p.rid_r))
