@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -74,6 +76,21 @@ def _identity_settings(args: argparse.Namespace):  # noqa: ANN202 - lazy import
     return IdentitySettings.from_yaml(args.config) if args.config else IdentitySettings()
 
 
+def _input_errors(command: Callable[[argparse.Namespace], int]
+                  ) -> Callable[[argparse.Namespace], int]:
+    """A bad input file or config ends the command with its reason and exit code 2,
+    not a traceback: the message says what to fix."""
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except ValueError as error:
+            print(f"cdpkit: error: {error}", file=sys.stderr)
+            return 2
+    return run
+
+
+@_input_errors
 def _identity_resolve(args: argparse.Namespace) -> int:
     from identity.interface import read_table, resolve_table
     from identity.stewardship import read_decisions
@@ -91,6 +108,7 @@ def _identity_resolve(args: argparse.Namespace) -> int:
     return 0
 
 
+@_input_errors
 def _identity_evaluate(args: argparse.Namespace) -> int:
     import json
 
@@ -107,10 +125,21 @@ def _identity_evaluate(args: argparse.Namespace) -> int:
           f"predicted pairs)\n"
           f"recall     {e.recall:.4f}  ({e.true_positive_pairs:,} of {e.true_pairs:,} true pairs)\n"
           f"f1         {e.f1:.4f}\n"
-          f"seconds    {e.seconds:.2f}  "
-          + " ".join(f"{k.removesuffix('_seconds')}={v:.2f}" for k, v in e.stage_seconds.items()
-                     if k != "seconds"))
+          f"seconds    {e.seconds:.2f}  " + _stage_line(e.stage_seconds))
     return 0
+
+
+def _stage_line(stages: dict) -> str:
+    """`standardise=1.20 linkage=3.40 (blocking=0.50 ...) ...`: stages, linkage's steps after it."""
+    steps = stages.get("linkage_stage_seconds", {})
+    parts = []
+    for key, value in stages.items():
+        if key in ("seconds", "linkage_stage_seconds"):
+            continue
+        parts.append(f"{key.removesuffix('_seconds')}={value:.2f}")
+        if key == "linkage_seconds" and steps:
+            parts.append("(" + " ".join(f"{k}={v:.2f}" for k, v in steps.items()) + ")")
+    return " ".join(parts)
 
 
 def _identity_explain(args: argparse.Namespace) -> int:

@@ -62,6 +62,12 @@ def link(keys: pd.DataFrame, settings: MatchSettings | None = None) -> LinkageRe
     `match_probability`.
     """
     settings = settings or MatchSettings()
+    if _total_pairs(keys, settings.link_type) == 0:
+        sources = sorted(keys["source"].dropna().unique().tolist())
+        raise ValueError(f"link_type {settings.link_type!r} compares no pair of these "
+                         f"records (sources: {sources}); link_only needs two sources, "
+                         "dedupe two records of one: use link_and_dedupe or fix the "
+                         "source column")
     started = time.perf_counter()
     spill = tempfile.TemporaryDirectory(prefix="cdpkit-linkage-")
     # a progress bar on stdout would corrupt the CLI's and the Dagster log's output

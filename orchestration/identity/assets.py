@@ -83,6 +83,7 @@ def resolve_identities(
         "largest_cluster_explained": MetadataValue.md(_explain_largest(result)),
         "golden_id_events": MetadataValue.json({k: int(v) for k, v in
                                                 stats.get("id_events", {}).items()}),
+        "survivorship": MetadataValue.md(_survivorship_table(settings)),
     })
     yield MaterializeResult(asset_key=MATCH_EDGES, metadata={
         "dagster/row_count": len(result.match_edges),
@@ -101,6 +102,18 @@ def resolve_identities(
         "match_prior": float(stats.get("match_prior", 0.0)),
         "match_weights": MetadataValue.md(_weights_table(result.match_model)),
     })
+
+
+def _survivorship_table(settings) -> str:
+    """Which rule chose each golden attribute, so a reader knows why a value won."""
+    from identity.golden import SURVIVING, SURVIVORSHIP_RULES
+
+    chosen = dict(settings.survivorship)
+    lines = ["| attribute | rule | meaning |", "| --- | --- | --- |"]
+    for attribute in SURVIVING:
+        rule = chosen.get(attribute, "most_recent")
+        lines.append(f"| {attribute} | {rule} | {SURVIVORSHIP_RULES[rule]} |")
+    return "\n".join(lines)
 
 
 def _stage_table(stats: dict) -> str:

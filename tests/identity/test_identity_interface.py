@@ -70,6 +70,22 @@ def test_cli_resolve_and_evaluate(tmp_path, capsys) -> None:
     assert main(["identity", "evaluate", "--input", str(source), "--truth-column", "truth",
                  "--config", str(config), "--json"]) == 0
     assert '"f1": 1.0' in capsys.readouterr().out
+    assert main(["identity", "evaluate", "--input", str(source), "--truth-column", "truth"]) == 0
+    text = capsys.readouterr().out
+    assert "f1         1.0000" in text
+    assert "linkage=" in text and "(match_keys=" in text and "blocking=" in text
+
+
+def test_link_only_on_one_source_says_what_to_do(tmp_path, capsys) -> None:
+    source = tmp_path / "records.csv"
+    people().drop(columns=["source"]).to_csv(source, index=False)
+    config = tmp_path / "identity.yml"
+    config.write_text("matching:\n  link_type: link_only\n")
+    out = tmp_path / "out.csv"
+    assert main(["identity", "resolve", "--input", str(source), "--output", str(out),
+                 "--config", str(config)]) == 2
+    assert "link_only needs two sources" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_read_table_turns_empty_cells_into_none(tmp_path) -> None:

@@ -61,6 +61,8 @@ def test_the_identity_resource_sets_survivorship_and_the_run_shows_its_stages(
     stages = metadata[MATCH_EDGES]["seconds_by_stage"].value
     assert "| standardise |" in stages and "| total |" in stages
     assert metadata[GOLDEN_PROFILES]["dagster/row_count"].value == 1
+    rules = metadata[GOLDEN_PROFILES]["survivorship"].value
+    assert "| first_name | most_frequent |" in rules and "| email | most_recent |" in rules
 
 
 def test_a_bad_identity_config_fails_the_run_saying_what_is_wrong(warehouse, tmp_path):
