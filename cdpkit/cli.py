@@ -131,14 +131,20 @@ def _identity_evaluate(args: argparse.Namespace) -> int:
 
 def _stage_line(stages: dict) -> str:
     """`standardise=1.20 linkage=3.40 (blocking=0.50 ...) ...`: stages, linkage's steps after it."""
-    steps = stages.get("linkage_stage_seconds", {})
-    parts = []
-    for key, value in stages.items():
-        if key in ("seconds", "linkage_stage_seconds"):
+    from identity.timing import stage_seconds
+
+    parts: list[str] = []
+    steps: list[str] = []
+    for stage, seconds, is_step in stage_seconds(stages):
+        if is_step:
+            steps.append(f"{stage}={seconds:.2f}")
             continue
-        parts.append(f"{key.removesuffix('_seconds')}={value:.2f}")
-        if key == "linkage_seconds" and steps:
-            parts.append("(" + " ".join(f"{k}={v:.2f}" for k, v in steps.items()) + ")")
+        if steps:
+            parts.append("(" + " ".join(steps) + ")")
+            steps = []
+        parts.append(f"{stage}={seconds:.2f}")
+    if steps:
+        parts.append("(" + " ".join(steps) + ")")
     return " ".join(parts)
 
 

@@ -30,6 +30,7 @@ from identity.rules import RuleOutput, candidate_edges
 from identity.settings import IdentitySettings
 from identity.standardise.records import standardise_records
 from identity.stewardship import apply_decisions
+from identity.timing import LINKAGE_STEPS, StageTimer
 
 __all__ = ["IdentityResult", "load_records", "resolve", "write_result"]
 
@@ -97,7 +98,7 @@ def resolve(
         raise ValueError(f"{int(duplicated.sum())} duplicated (source, source_id), e.g. {sample}")
     records = records.sort_values(["source", "source_id"], kind="stable", ignore_index=True)
 
-    timer = _StageTimer()
+    timer = StageTimer(suffix="_seconds")
     std = timer.time("standardise", standardise_records, records, settings)
     found = timer.time("rules", candidate_edges, std, settings)
     linkage = timer.time("linkage", _linkage, std, settings)
@@ -156,11 +157,10 @@ def _linkage(std: pd.DataFrame, settings: IdentitySettings) -> LinkageResult | N
     """Probabilistic linkage of the records, or None when it is off or pointless."""
     if not settings.matching.enabled or len(std) < 2:
         return None
-    started = time.perf_counter()
-    keys = match_keys(std.reset_index(drop=True))
-    keys_seconds = round(time.perf_counter() - started, 3)
+    timer = StageTimer()
+    keys = timer.time("match_keys", match_keys, std.reset_index(drop=True))
     result = link(keys, settings.matching)
-    result.stats["stage_seconds"] = {"match_keys": keys_seconds, **result.stats["stage_seconds"]}
+    result.stats["stage_seconds"] = {**timer.seconds, **result.stats["stage_seconds"]}
     return result
 
 
@@ -237,22 +237,8 @@ def _linkage_stats(linkage: LinkageResult | None, accepted: pd.DataFrame,
         "guard_refused": refused["reason"].value_counts().to_dict() if len(refused) else {},
         "review_queue": len(review),
         "match_prior": linkage.model.prior,
-        "linkage_stage_seconds": linkage.stats["stage_seconds"],
+        LINKAGE_STEPS: linkage.stats["stage_seconds"],
     }
-
-
-class _StageTimer:
-    """Wall seconds per stage, for the run's statistics and the benchmark."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    def time(self, stage: str, func: Any, *args: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return func(*args)
-        finally:
-            self.seconds[f"{stage}_seconds"] = round(time.perf_counter() - started, 3)
 
 
 def _crosswalk(

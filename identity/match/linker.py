@@ -14,9 +14,8 @@ import logging
 import math
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 import duckdb
 import numpy as np
@@ -36,9 +35,9 @@ from identity.match.fellegi_sunter import (
     u_from_random_pairs,
 )
 from identity.match.settings import MatchSettings
+from identity.timing import StageTimer
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 #: match-key columns a blocking key may derive from (a phonetic code of the surname)
 DERIVED_FROM = {"last_sound": "last_key", "first_sound": "first_key"}
@@ -88,33 +87,23 @@ def link(keys: pd.DataFrame, settings: MatchSettings | None = None) -> LinkageRe
         if not comparisons or not rules:
             raise ValueError("the records have no columns to compare or block on: "
                              f"{sorted(keys.columns)}")
-        stages: dict[str, float] = {}
-        blocking = _timed(stages, "blocking", candidate_pairs, con, "records", rules,
-                          settings.link_type, settings.max_block_size)
+        timer = StageTimer()
+        blocking = timer.time("blocking", candidate_pairs, con, "records", rules,
+                              settings.link_type, settings.max_block_size)
         candidates = int(con.execute("SELECT count(*) FROM candidate_pairs").fetchall()[0][0])
-        sampled = _timed(stages, "compare_sample", _training_levels, con, comparisons, rules,
-                         settings.training_pairs / max(candidates, 1), settings.seed)
-        model = _timed(stages, "fit", _fit, con, keys, comparisons, rules, settings,
-                       candidates / max(sampled, 1))
-        pairs = _timed(stages, "compare_and_score", _score, con, model,
-                       settings.review_threshold)
+        sampled = timer.time("compare_sample", _training_levels, con, comparisons, rules,
+                             settings.training_pairs / max(candidates, 1), settings.seed)
+        model = timer.time("fit", _fit, con, keys, comparisons, rules, settings,
+                           candidates / max(sampled, 1))
+        pairs = timer.time("compare_and_score", _score, con, model, settings.review_threshold)
     finally:
         con.close()
         spill.cleanup()
     stats = {"candidate_pairs": candidates, "training_pairs": sampled,
-             "pairs_over_review": len(pairs), "stage_seconds": stages,
+             "pairs_over_review": len(pairs), "stage_seconds": timer.seconds,
              "seconds": round(time.perf_counter() - started, 3)}
     log.info("probabilistic linkage: %s", stats)
     return LinkageResult(pairs, model, blocking, stats)
-
-
-def _timed(stages: dict[str, float], name: str, func: Callable[..., T], *args: object) -> T:
-    """`func(*args)`, its wall seconds kept under `name`: where a big run's time goes."""
-    started = time.perf_counter()
-    try:
-        return func(*args)
-    finally:
-        stages[name] = round(time.perf_counter() - started, 3)
 
 
 def _comparisons(columns: Sequence[str], settings: MatchSettings) -> list[Comparison]:

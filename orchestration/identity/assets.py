@@ -21,6 +21,7 @@ from dagster import (
 from identity.explain import explain, format_explanation
 from identity.persist import load_decisions, load_id_state, load_records, write_result
 from identity.resolve import IdentityResult, resolve
+from identity.timing import stage_seconds
 from orchestration.resources import IdentityResource, WarehouseResource
 
 UNIFIED_RECORDS = AssetKey(["intermediate", "int_customer_records_unioned"])
@@ -119,12 +120,8 @@ def _survivorship_table(settings) -> str:
 def _stage_table(stats: dict) -> str:
     """Where the run's time went: the resolve stages, and linkage's own steps under it."""
     lines = ["| stage | seconds |", "| --- | ---: |"]
-    for key, value in stats.items():
-        if key.endswith("_seconds") and key != "linkage_stage_seconds":
-            lines.append(f"| {key.removesuffix('_seconds')} | {float(value):.2f} |")
-            if key == "linkage_seconds":
-                lines += [f"| &nbsp;&nbsp;{step} | {float(seconds):.2f} |" for step, seconds
-                          in stats.get("linkage_stage_seconds", {}).items()]
+    lines += [f"| {'&nbsp;&nbsp;' if is_step else ''}{stage} | {seconds:.2f} |"
+              for stage, seconds, is_step in stage_seconds(stats)]
     lines.append(f"| total | {float(stats.get('seconds', 0.0)):.2f} |")
     return "\n".join(lines)
 
