@@ -19,6 +19,7 @@ import pandas as pd
 from identity.golden import GOLDEN_COLUMNS
 from identity.persistent_ids import IdState
 from identity.standardise.records import RECORD_COLUMNS
+from identity.state import write_state
 from identity.stewardship import check_decisions
 
 if TYPE_CHECKING:
@@ -109,7 +110,8 @@ def load_id_state(con: duckdb.DuckDBPyConnection, schema: str = "identity") -> I
 def write_result(
     con: duckdb.DuckDBPyConnection, result: IdentityResult, schema: str = "identity"
 ) -> None:
-    """Create or replace the identity tables of ``<schema>`` (``TABLE_TYPES``) together."""
+    """Create or replace the identity tables of ``<schema>`` (``TABLE_TYPES``) together,
+    and the state an incremental run starts from when the result kept it."""
     if not _IDENT.match(schema) or "." in schema:
         raise ValueError(f"not a schema name: {schema!r}")
     frames = {
@@ -140,6 +142,11 @@ def write_result(
             con.execute(f'create table if not exists "{schema}".identity_events ({columns})')
             con.execute(f'insert into "{schema}".identity_events select * from '
                         f'{views["identity_events"]}')
+            if result.record_state is not None and result.settings is not None:
+                resolved_at = (result.crosswalk["resolved_at"].iloc[0] if len(result.crosswalk)
+                               else pd.Timestamp.now())
+                write_state(con, schema, result.record_state, result.model_state,
+                            result.settings, pd.Timestamp(resolved_at))
             con.commit()
         except Exception:
             con.rollback()

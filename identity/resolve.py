@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ import pandas as pd
 from identity.cluster import Guard, guarded_cluster_labels
 from identity.golden import build_golden_profiles
 from identity.health import graph_health
-from identity.match.comparisons import identifying
+from identity.match.comparisons import Comparison, identifying
 from identity.match.keys import match_keys
 from identity.match.linker import LinkageResult, link
 from identity.persist import load_records, write_result
@@ -29,6 +30,7 @@ from identity.persistent_ids import EVENT_COLUMNS, IdState, assign_golden_ids
 from identity.rules import RuleOutput, candidate_edges
 from identity.settings import IdentitySettings
 from identity.standardise.records import standardise_records
+from identity.state import record_hashes, record_state
 from identity.stewardship import apply_decisions
 from identity.timing import LINKAGE_STEPS, StageTimer
 
@@ -66,6 +68,12 @@ class IdentityResult:
     id_state: IdState = field(default_factory=IdState)
     #: This run's merges, splits, new and retired golden ids.
     events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_COLUMNS))
+    #: With `keep_state`: the standardised records, match keys and input hashes
+    #: (`identity.state.record_state`) an incremental run starts from.
+    record_state: pd.DataFrame | None = None
+    #: With `keep_state`: the fitted model as plain data (`MatchModel.to_dict`).
+    model_state: dict[str, Any] | None = None
+    settings: IdentitySettings | None = None
 
 
 def resolve(
@@ -74,13 +82,15 @@ def resolve(
     resolved_at: pd.Timestamp | None = None,
     decisions: pd.DataFrame | None = None,
     previous: IdState | None = None,
+    keep_state: bool = False,
 ) -> IdentityResult:
     """Resolve unified source records into persons.
 
     `decisions` are a steward's must-link and cannot-link pairs
     (`identity.stewardship.DECISION_COLUMNS`); they override rules and model.
     `previous` is the id state the last run left (`IdentityResult.id_state`):
-    golden ids survive from it (`identity.persistent_ids`).
+    golden ids survive from it (`identity.persistent_ids`). `keep_state` keeps
+    what an incremental run needs (`identity.state`) in the result.
 
     Raises ``ValueError`` on a duplicated ``(source, source_id)``: one record per
     row is the contract, and silently keeping one would hide an upstream bug.
@@ -99,9 +109,10 @@ def resolve(
     records = records.sort_values(["source", "source_id"], kind="stable", ignore_index=True)
 
     timer = StageTimer(suffix="_seconds")
+    hashes = timer.time("record_hashes", record_hashes, records) if keep_state else None
     std = timer.time("standardise", standardise_records, records, settings)
     found = timer.time("rules", candidate_edges, std, settings)
-    linkage = timer.time("linkage", _linkage, std, settings)
+    linkage, keys = timer.time("linkage", _linkage, std, settings)
     scored = _empty_scored()
     weak = scored
     if linkage is not None:
@@ -120,21 +131,22 @@ def resolve(
                            settings.guard.cluster_conflicts, applied.cannot_link),
         settings.max_cluster_size)
     labels = clusters.labels
-    refused = _pair_codes(clusters.refused, len(std))
-    trusted = trusted[~np.isin(_pair_codes(trusted, len(std)), refused)]
+    refused = pair_codes(clusters.refused, len(std))
+    trusted = trusted[~np.isin(pair_codes(trusted, len(std)), refused)]
     # a pair a rule already links keeps the rule as its evidence
-    ruled = _pair_codes(found.edges, len(std))
-    accepted = scored[~np.isin(_pair_codes(scored, len(std)), np.concatenate([refused, ruled]))]
+    ruled = pair_codes(found.edges, len(std))
+    accepted = scored[~np.isin(pair_codes(scored, len(std)), np.concatenate([refused, ruled]))]
     all_edges = pd.concat(
         [trusted[["rid_l", "rid_r", "rule"]],
          accepted[["rid_l", "rid_r"]].assign(rule=PROBABILISTIC)], ignore_index=True)
     assignment = timer.time("golden_ids", assign_golden_ids, std, labels, previous,
                             resolved_at)
     ids = assignment.ids
-    crosswalk = timer.time("crosswalk", _crosswalk, std, all_edges, ids, resolved_at)
+    crosswalk = timer.time("crosswalk", crosswalk_rows, std, all_edges, ids, resolved_at)
     golden = timer.time("golden", build_golden_profiles, std, labels, ids, settings,
                         resolved_at)
-    edges = timer.time("match_edges", _match_edges, std, trusted, accepted, linkage)
+    edges = timer.time("match_edges", lambda: match_edge_rows(
+        std, trusted, accepted, evidence_texts(accepted, _comparisons(linkage)).to_numpy()))
     review = timer.time("review_queue", _review_queue, std, labels, linkage,
                         clusters.refused, weak, settings)
     stats = _stats(std, labels, found, golden)
@@ -149,22 +161,32 @@ def resolve(
     model = linkage.model.weights_table() if linkage is not None else pd.DataFrame(
         columns=MODEL_COLUMNS)
     stats["id_events"] = assignment.events["event"].value_counts().to_dict()
-    return IdentityResult(crosswalk, golden, edges, stats, found.skipped_keys, review, model,
-                          assignment.state, assignment.events)
+    result = IdentityResult(crosswalk, golden, edges, stats, found.skipped_keys, review, model,
+                            assignment.state, assignment.events, settings=settings)
+    if hashes is not None:
+        result.record_state = record_state(std, keys, hashes)
+        result.model_state = linkage.model.to_dict() if linkage is not None else None
+    return result
 
 
-def _linkage(std: pd.DataFrame, settings: IdentitySettings) -> LinkageResult | None:
-    """Probabilistic linkage of the records, or None when it is off or pointless."""
+def _linkage(std: pd.DataFrame, settings: IdentitySettings
+             ) -> tuple[LinkageResult | None, pd.DataFrame | None]:
+    """Probabilistic linkage of the records and their match keys, or None for both
+    when matching is off or pointless."""
     if not settings.matching.enabled or len(std) < 2:
-        return None
+        return None, None
     timer = StageTimer()
     keys = timer.time("match_keys", match_keys, std.reset_index(drop=True))
     result = link(keys, settings.matching)
     result.stats["stage_seconds"] = {**timer.seconds, **result.stats["stage_seconds"]}
-    return result
+    return result, keys
 
 
-def _pair_codes(pairs: pd.DataFrame, n: int) -> np.ndarray:
+def _comparisons(linkage: LinkageResult | None) -> list[Comparison] | None:
+    return linkage.model.comparisons if linkage is not None else None
+
+
+def pair_codes(pairs: pd.DataFrame, n: int) -> np.ndarray:
     """One integer per (rid_l, rid_r) pair of `n` records, for vectorised set tests."""
     return (pairs["rid_l"].to_numpy(dtype=np.int64) * n
             + pairs["rid_r"].to_numpy(dtype=np.int64))
@@ -176,14 +198,13 @@ def _empty_scored() -> pd.DataFrame:
                          "match_probability": pd.Series(dtype=float)})
 
 
-def _evidence(pairs: pd.DataFrame, linkage: LinkageResult | None) -> pd.Series:
+def evidence_texts(pairs: pd.DataFrame, comparisons: Sequence[Comparison] | None) -> pd.Series:
     """Per pair, JSON of each compared field's level label: why the model scored it so.
 
     The weight of each level is in the match model table (``match_model``).
     """
-    if linkage is None or pairs.empty:
+    if not comparisons or pairs.empty:
         return pd.Series([None] * len(pairs), index=pairs.index, dtype=object)
-    comparisons = linkage.model.comparisons
     # a million pairs hold a few thousand distinct level patterns: one JSON each
     levels = pairs[[c.gamma for c in comparisons]].to_numpy(dtype=np.int64)
     patterns, inverse = np.unique(levels, axis=0, return_inverse=True)
@@ -194,7 +215,7 @@ def _evidence(pairs: pd.DataFrame, linkage: LinkageResult | None) -> pd.Series:
     return pd.Series(texts[inverse.reshape(-1)], index=pairs.index, dtype=object)
 
 
-def _pair_frame(std: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+def pair_frame(std: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     left = pairs["rid_l"].to_numpy(dtype=np.int64)
     right = pairs["rid_r"].to_numpy(dtype=np.int64)
     sources, ids = std["source"].to_numpy(), std["source_id"].to_numpy()
@@ -219,10 +240,10 @@ def _review_queue(std: pd.DataFrame, labels: np.ndarray, linkage: LinkageResult 
     guarded = pairs.set_index(["rid_l", "rid_r"]).join(why, how="inner").reset_index()
     guarded = guarded.assign(reason="guard:" + guarded["reason"])
     queue = pd.concat([band, guarded], ignore_index=True)
-    out = _pair_frame(std, queue)
+    out = pair_frame(std, queue)
     out["match_probability"] = queue["match_probability"].to_numpy()
     out["match_weight"] = queue["match_weight"].to_numpy()
-    out["evidence"] = _evidence(queue, linkage).to_numpy()
+    out["evidence"] = evidence_texts(queue, linkage.model.comparisons).to_numpy()
     out["reason"] = queue["reason"].to_numpy()
     return out.sort_values("match_probability", ascending=False, ignore_index=True)
 
@@ -241,7 +262,7 @@ def _linkage_stats(linkage: LinkageResult | None, accepted: pd.DataFrame,
     }
 
 
-def _crosswalk(
+def crosswalk_rows(
     std: pd.DataFrame, edges: pd.DataFrame, ids: np.ndarray, resolved_at: pd.Timestamp
 ) -> pd.DataFrame:
     """One row per record; ``matched_by`` lists the rules of the record's own links."""
@@ -269,9 +290,10 @@ def _crosswalk(
     )
 
 
-def _match_edges(std: pd.DataFrame, edges: pd.DataFrame, accepted: pd.DataFrame,
-                 linkage: LinkageResult | None) -> pd.DataFrame:
-    """Every link behind a cluster: rule links with their key, scored links with evidence.
+def match_edge_rows(std: pd.DataFrame, edges: pd.DataFrame, accepted: pd.DataFrame,
+                    evidence: np.ndarray) -> pd.DataFrame:
+    """Every link behind a cluster: rule links with their key, scored links with their
+    `evidence` (one JSON text per accepted pair).
 
     Sorted by record position, which is `(source, source_id)` order: the same
     order as sorting the text columns, at the cost of sorting integers.
@@ -288,10 +310,10 @@ def _match_edges(std: pd.DataFrame, edges: pd.DataFrame, accepted: pd.DataFrame,
         "match_probability": _stacked(np.full(rule_rows, np.nan), accepted["match_probability"],
                                      float),
         "match_weight": _stacked(np.full(rule_rows, np.nan), accepted["match_weight"], float),
-        "evidence": _stacked(none_rules, _evidence(accepted, linkage).to_numpy()),
+        "evidence": _stacked(none_rules, evidence),
     })
     both = both.sort_values(["rid_l", "rid_r", "rule"], ignore_index=True)
-    out = _pair_frame(std, both)
+    out = pair_frame(std, both)
     for column in MATCH_EDGE_COLUMNS[len(PAIR_COLUMNS):]:
         out[column] = both[column].to_numpy()
     return out[MATCH_EDGE_COLUMNS]

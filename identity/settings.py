@@ -102,6 +102,10 @@ class IdentitySettings:
     matching: MatchSettings = field(default_factory=MatchSettings)
     #: Largest cluster the guarded clustering builds from probabilistic links.
     max_cluster_size: int = 50
+    #: `resolve_into` resolves a change incrementally unless it touches more than
+    #: this share of the stored records; then (and on any change of settings) it
+    #: runs in full, refitting the model.
+    full_run_share: float = 0.2
 
     def __post_init__(self) -> None:
         unknown = set(self.rules) - set(KNOWN_RULES)

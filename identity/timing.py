@@ -8,7 +8,8 @@ run order for the CLI and the Dagster metadata.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -21,6 +22,15 @@ class StageTimer:
     def __init__(self, suffix: str = "") -> None:
         self.seconds: dict[str, float] = {}
         self._suffix = suffix
+
+    @contextmanager
+    def stage(self, stage: str) -> Iterator[None]:
+        """The seconds of the `with` block, kept under `stage` (plus the suffix)."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[f"{stage}{self._suffix}"] = round(time.perf_counter() - started, 3)
 
     def time(self, stage: str, func: Callable[..., T], *args: object) -> T:
         """`func(*args)`; its seconds are kept under `stage` (plus the suffix)."""

@@ -55,6 +55,33 @@ class MatchModel:
             return 0.0
         return math.log2(self.m[comparison][level] / self.u[comparison][level])
 
+    def to_dict(self) -> dict[str, object]:
+        """Plain data (JSON-able) from which `from_dict` rebuilds the model, so an
+        incremental run scores new records with the weights the last full run fitted."""
+        return {"comparisons": [c.name for c in self.comparisons],
+                "m": {name: {str(k): v for k, v in levels.items()}
+                      for name, levels in self.m.items()},
+                "u": {name: {str(k): v for k, v in levels.items()}
+                      for name, levels in self.u.items()},
+                "prior": self.prior, "tf_totals": dict(self.tf_totals)}
+
+    @classmethod
+    def from_dict(cls, data: dict, available: Sequence[Comparison]) -> MatchModel:
+        """The model `to_dict` saved; `available` are the comparisons the records allow."""
+        by_name = {c.name: c for c in available}
+        missing = [name for name in data["comparisons"] if name not in by_name]
+        if missing:
+            raise ValueError(f"the saved model compares {missing}, which these records "
+                             "lack: run a full resolution")
+
+        def levels(table: dict) -> dict[str, dict[int, float]]:
+            return {name: {int(k): float(v) for k, v in values.items()}
+                    for name, values in table.items()}
+
+        return cls([by_name[name] for name in data["comparisons"]], levels(data["m"]),
+                   levels(data["u"]), float(data["prior"]),
+                   {k: int(v) for k, v in data.get("tf_totals", {}).items()})
+
     def weights_table(self) -> pd.DataFrame:
         rows = [
             {"comparison": c.name, "level": level, "label": c.label(level),

@@ -95,7 +95,8 @@ def link(keys: pd.DataFrame, settings: MatchSettings | None = None) -> LinkageRe
                              settings.training_pairs / max(candidates, 1), settings.seed)
         model = timer.time("fit", _fit, con, keys, comparisons, rules, settings,
                            candidates / max(sampled, 1))
-        pairs = timer.time("compare_and_score", _score, con, model, settings.review_threshold)
+        pairs = timer.time("compare_and_score", score_candidates, con, model,
+                           settings.review_threshold)
     finally:
         con.close()
         spill.cleanup()
@@ -239,9 +240,15 @@ def _total_pairs(keys: pd.DataFrame, link_type: str) -> int:
             "link_and_dedupe": everything}[link_type]
 
 
-def _score(con: duckdb.DuckDBPyConnection, model: MatchModel, review: float) -> pd.DataFrame:
+def score_candidates(con: duckdb.DuckDBPyConnection, model: MatchModel, review: float,
+                     pairs_table: str = "candidate_pairs",
+                     records_table: str = "records") -> pd.DataFrame:
     """Every candidate pair's levels and weight in one streaming pass; the pairs at or
-    above the review threshold come back."""
+    above the review threshold come back.
+
+    `pairs_table` holds `rid_l, rid_r, blocked_by`; `records_table` the match
+    keys by `rid` with a `tf_<column>` frequency per term-frequency column.
+    """
     weights = " + ".join(model.weight_sql(c) for c in model.comparisons)
     gammas = ", ".join(c.gamma for c in model.comparisons)
     gammas += "".join(f", {c.tf}" for c in model.comparisons if c.term_frequency)
@@ -253,13 +260,13 @@ def _score(con: duckdb.DuckDBPyConnection, model: MatchModel, review: float) -> 
             FROM (
                 SELECT p.rid_l::BIGINT AS rid_l, p.rid_r::BIGINT AS rid_r, p.blocked_by,
                        {gamma_select(model.comparisons, with_tf=True)}
-                FROM candidate_pairs p
-                JOIN records l ON l.rid = p.rid_l
-                JOIN records r ON r.rid = p.rid_r))
+                FROM {pairs_table} p
+                JOIN {records_table} l ON l.rid = p.rid_l
+                JOIN {records_table} r ON r.rid = p.rid_r))
         WHERE match_weight >= {floor!r}
         ORDER BY rid_l, rid_r""").df()
     pairs["match_probability"] = 1 / (1 + np.exp2(-pairs["match_weight"].to_numpy()))
     return pairs
 
 
-__all__ = ["LinkageResult", "link"]
+__all__ = ["LinkageResult", "link", "score_candidates"]
