@@ -97,14 +97,48 @@ def _identity_resolve(args: argparse.Namespace) -> int:
 
     table = read_table(args.input)
     decisions = read_decisions(args.decisions) if args.decisions else None
-    clusters, result = resolve_table(table, _identity_settings(args), decisions)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
+    if args.state:
+        return _identity_resolve_with_state(args, table, decisions, out)
+    clusters, result = resolve_table(table, _identity_settings(args), decisions)
     clusters.to_csv(out, index=False)
     stats = result.stats
     print(f"{len(clusters):,} records -> {stats['clusters']:,} golden ids "
           f"({stats['multi_record_clusters']:,} with several records) in {stats['seconds']:.1f} s; "
           f"{stats.get('review_queue', 0):,} pairs for review; wrote {out}")
+    return 0
+
+
+def _identity_resolve_with_state(args: argparse.Namespace, table, decisions,  # noqa: ANN001
+                                 out: Path) -> int:
+    """Resolve against the state a DuckDB file keeps: the first run is full, later ones
+    resolve only the records that are new, changed or gone since."""
+    import duckdb
+
+    from identity.incremental import resolve_into
+    from identity.interface import cluster_ids, to_records
+
+    records = to_records(table)
+    with duckdb.connect() as con:
+        # attached under a fixed name: a file called identity.duckdb would otherwise
+        # be a catalog named like the identity schema, and every name ambiguous
+        con.execute("ATTACH ? AS cdpkit_state", [str(Path(args.state))])
+        con.execute("USE cdpkit_state")
+        run = resolve_into(con, records, _identity_settings(args), decisions=decisions,
+                           full=args.full)
+        crosswalk = con.sql("select source, source_id, golden_id from identity.crosswalk").df()
+        clusters_total = con.execute("select count(*) from identity.golden_profiles"
+                                     ).fetchall()[0][0]
+    clusters = cluster_ids(table, records, crosswalk)
+    clusters.to_csv(out, index=False)
+    stats = run.stats
+    how = (f"full run ({run.reason})" if run.mode == "full" else
+           f"incremental run: {stats['records_new']:,} new, {stats['records_changed']:,} "
+           f"changed, {stats['records_deleted']:,} deleted, "
+           f"{stats['reclustered_records']:,} records re-clustered")
+    print(f"{len(clusters):,} records -> {clusters_total:,} golden ids; {how} in "
+          f"{stats['seconds']:.1f} s; state in {args.state}; wrote {out}")
     return 0
 
 
@@ -252,6 +286,11 @@ def build_parser() -> argparse.ArgumentParser:
     resolve.add_argument("--decisions", help="CSV of a steward's decisions: left_source, "
                          "left_source_id, right_source, right_source_id, decision "
                          "(must_link or cannot_link)")
+    resolve.add_argument("--state", help="DuckDB file that keeps the resolution between "
+                         "runs: golden ids persist, and after the first run only new, changed "
+                         "and deleted records are resolved")
+    resolve.add_argument("--full", action="store_true",
+                         help="with --state: resolve every record again and refit the model")
     resolve.set_defaults(func=_identity_resolve)
     evaluate = identity_sub.add_parser(
         "evaluate", help="resolve and score pairwise precision, recall and F1 against a truth")

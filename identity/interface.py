@@ -72,11 +72,16 @@ def resolve_table(table: pd.DataFrame, settings: IdentitySettings | None = None,
     """
     records = to_records(table)
     result = resolve(records, settings, decisions=decisions)
-    ids = result.crosswalk.set_index(["source", "source_id"])["golden_id"]
+    return cluster_ids(table, records, result.crosswalk), result
+
+
+def cluster_ids(table: pd.DataFrame, records: pd.DataFrame,
+                crosswalk: pd.DataFrame) -> pd.DataFrame:
+    """`record_id, golden_id` in the input's row order, from a crosswalk of its records."""
+    ids = crosswalk.set_index(["source", "source_id"])["golden_id"]
     keys = pd.MultiIndex.from_arrays([records["source"], records["source_id"]])
-    out = pd.DataFrame({"record_id": table["record_id"].to_numpy(),
-                        "golden_id": ids.reindex(keys).to_numpy()})
-    return out, result
+    return pd.DataFrame({"record_id": table["record_id"].to_numpy(),
+                         "golden_id": ids.reindex(keys).to_numpy()})
 
 
 @dataclass(frozen=True)

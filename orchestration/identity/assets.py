@@ -1,11 +1,16 @@
 """Identity resolution as assets: crosswalk, golden profiles, evidence, review queue, model.
 
 The step reads the unified source records dbt built, resolves them in Python
-and writes the `identity` schema that the marts read. Metadata carries only
-counts and distributions, never personal values.
+and writes the `identity` schema that the marts read. After the first run it
+resolves only new, changed and deleted records against the stored clusters
+(`identity.incremental`); a settings change, a change over the configured
+share of records, or the run config `full: true` (the daily reconciliation)
+resolves everything and refits the model. Metadata carries only counts and
+distributions, never personal values.
 """
 
 
+import json
 from collections.abc import Iterator
 
 import pandas as pd
@@ -13,14 +18,15 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
+    Config,
     MaterializeResult,
     MetadataValue,
     multi_asset,
 )
 
-from identity.explain import explain, format_explanation
-from identity.persist import load_decisions, load_id_state, load_records, write_result
-from identity.resolve import IdentityResult, resolve
+from identity.explain import explain_in_warehouse, format_explanation
+from identity.incremental import RunSummary, resolve_into
+from identity.persist import load_decisions, load_records
 from identity.timing import stage_seconds
 from orchestration.resources import IdentityResource, WarehouseResource
 
@@ -31,8 +37,17 @@ GOLDEN_PROFILES = AssetKey(["identity", "golden_profiles"])
 MATCH_EDGES = AssetKey(["identity", "match_edges"])
 REVIEW_QUEUE = AssetKey(["identity", "review_queue"])
 MATCH_MODEL = AssetKey(["identity", "match_model"])
+SCHEMA = "identity"
 #: match-probability bins of the score histogram in the metadata
 PROBABILITY_BINS = (0.5, 0.8, 0.9, 0.95, 0.99, 0.999, 1.0)
+
+
+class ResolveConfig(Config):
+    """Run config of `resolve_identities`."""
+
+    #: resolve every record again and refit the model, whatever changed (the daily
+    #: reconciliation); otherwise only new, changed and deleted records are resolved
+    full: bool = False
 
 
 def _spec(key: AssetKey, description: str) -> AssetSpec:
@@ -55,7 +70,8 @@ def _spec(key: AssetKey, description: str) -> AssetSpec:
     pool="warehouse",
 )
 def resolve_identities(
-    context: AssetExecutionContext, warehouse: WarehouseResource, identity: IdentityResource
+    context: AssetExecutionContext, config: ResolveConfig, warehouse: WarehouseResource,
+    identity: IdentityResource,
 ) -> Iterator[MaterializeResult]:
     settings = identity.settings()
     with warehouse.connect() as con:
@@ -63,46 +79,81 @@ def resolve_identities(
         decisions = load_decisions(con)
         context.log.info("resolving %d source records with %d steward decisions",
                          len(records), 0 if decisions is None else len(decisions))
-        result = resolve(records, settings, decisions=decisions, previous=load_id_state(con))
-        write_result(con, result)
-    stats = result.stats
+        run = resolve_into(con, records, settings, decisions=decisions, full=config.full)
+        if run.mode == "full":
+            context.log.info("full run: %s", run.reason)
+        else:
+            context.log.info("incremental run: %d new, %d changed, %d deleted records; "
+                             "%d records re-clustered", run.stats["records_new"],
+                             run.stats["records_changed"], run.stats["records_deleted"],
+                             run.stats["reclustered_records"])
+        yield from _materializations(con, run, settings)
+
+
+def _materializations(con, run: RunSummary, settings) -> Iterator[MaterializeResult]:
+    """Each identity table's metadata, read back from the warehouse: an incremental run
+    changes rows in place, so the tables, not the run, hold the whole picture."""
+    stats = run.stats
+    crosswalk, golden = f"{SCHEMA}.crosswalk", f"{SCHEMA}.golden_profiles"
+    edges, review = f"{SCHEMA}.match_edges", f"{SCHEMA}.review_queue"
     yield MaterializeResult(asset_key=CROSSWALK, metadata={
-        "dagster/row_count": len(result.crosswalk),
-        "records_by_source": MetadataValue.md(_counts_table(result.crosswalk, "source")),
-        "share_linked_across_systems": float(stats.get("cross_system_share", 0.0)),
+        "dagster/row_count": _count(con, crosswalk),
+        "run_mode": run.mode,
+        "records_by_source": MetadataValue.md(_counts_table(con, crosswalk, "source")),
+        "share_linked_across_systems": _cross_system_share(con),
     })
     health = stats["health"]
     yield MaterializeResult(asset_key=GOLDEN_PROFILES, metadata={
-        "dagster/row_count": len(result.golden_profiles),
+        "dagster/row_count": _count(con, golden),
         "merge_rate": float(health["merge_rate"]),
         "largest_cluster": int(health["largest_cluster"]),
         "review_queue": int(health["review_queue"]),
-        "cluster_sizes": MetadataValue.md(
-            _counts_table(result.golden_profiles, "member_count")),
+        "cluster_sizes": MetadataValue.md(_counts_table(con, golden, "member_count")),
         "source_system_combinations": MetadataValue.md(
-            _counts_table(result.golden_profiles, "source_systems")),
-        "largest_cluster_explained": MetadataValue.md(_explain_largest(result)),
+            _counts_table(con, golden, "source_systems")),
+        "largest_cluster_explained": MetadataValue.md(_explain_largest(con)),
         "golden_id_events": MetadataValue.json({k: int(v) for k, v in
                                                 stats.get("id_events", {}).items()}),
         "survivorship": MetadataValue.md(_survivorship_table(settings)),
     })
     yield MaterializeResult(asset_key=MATCH_EDGES, metadata={
-        "dagster/row_count": len(result.match_edges),
-        "edges_by_rule": MetadataValue.md(_counts_table(result.match_edges, "rule")),
-        "match_probabilities": MetadataValue.md(_probability_histogram(result.match_edges)),
+        "dagster/row_count": _count(con, edges),
+        "edges_by_rule": MetadataValue.md(_counts_table(con, edges, "rule")),
+        "match_probabilities": MetadataValue.md(_probability_histogram(con, edges)),
         "stats": MetadataValue.json({k: _plain(v) for k, v in stats.items()}),
         "seconds_by_stage": MetadataValue.md(_stage_table(stats)),
     })
     yield MaterializeResult(asset_key=REVIEW_QUEUE, metadata={
-        "dagster/row_count": len(result.review_queue),
-        "pairs_by_reason": MetadataValue.md(_counts_table(result.review_queue, "reason")),
-        "match_probabilities": MetadataValue.md(_probability_histogram(result.review_queue)),
+        "dagster/row_count": _count(con, review),
+        "pairs_by_reason": MetadataValue.md(_counts_table(con, review, "reason")),
+        "match_probabilities": MetadataValue.md(_probability_histogram(con, review)),
     })
+    model = con.sql(f"select * from {SCHEMA}.match_model").df()
+    prior = _stored_prior(con)
     yield MaterializeResult(asset_key=MATCH_MODEL, metadata={
-        "dagster/row_count": len(result.match_model),
-        "match_prior": float(stats.get("match_prior", 0.0)),
-        "match_weights": MetadataValue.md(_weights_table(result.match_model)),
+        "dagster/row_count": len(model),
+        "match_prior": prior,
+        "match_weights": MetadataValue.md(_weights_table(model)),
     })
+
+
+def _count(con, table: str) -> int:
+    return int(con.execute(f"select count(*) from {table}").fetchall()[0][0])
+
+
+def _cross_system_share(con) -> float:
+    """Share of records whose golden id spans two or more source systems."""
+    row = con.execute(f"""
+        select coalesce(sum(member_count) filter (where source_systems like '%,%'), 0),
+               coalesce(sum(member_count), 0)
+        from {SCHEMA}.golden_profiles""").fetchall()[0]
+    return round(float(row[0]) / float(row[1]), 4) if row[1] else 0.0
+
+
+def _stored_prior(con) -> float:
+    """The match prior of the model the last full run fitted (0 when matching is off)."""
+    rows = con.execute(f"select model from {SCHEMA}.linkage_model").fetchall()
+    return float(json.loads(rows[0][0])["prior"]) if rows else 0.0
 
 
 def _survivorship_table(settings) -> str:
@@ -126,18 +177,21 @@ def _stage_table(stats: dict) -> str:
     return "\n".join(lines)
 
 
-def _counts_table(df: pd.DataFrame, column: str, limit: int = 20) -> str:
-    if df.empty:
+def _counts_table(con, table: str, column: str, limit: int = 20) -> str:
+    counts = con.execute(f"""
+        select cast({column} as varchar) as value, count(*) as n from {table}
+        group by all order by n desc, value limit {int(limit)}""").fetchall()
+    if not counts:
         return "_empty_"
-    counts = df[column].astype(str).value_counts().head(limit)
     lines = [f"| {column} | rows |", "| --- | ---: |"]
-    lines += [f"| {value} | {count:,} |" for value, count in counts.items()]
+    lines += [f"| {value} | {count:,} |" for value, count in counts]
     return "\n".join(lines)
 
 
-def _probability_histogram(pairs: pd.DataFrame) -> str:
+def _probability_histogram(con, table: str) -> str:
     """How many scored pairs fall in each probability band: the shape a steward checks."""
-    scores = pairs["match_probability"].dropna() if "match_probability" in pairs else []
+    scores = con.execute(f"select match_probability from {table} "
+                         "where match_probability is not null").df()["match_probability"]
     if len(scores) == 0:
         return "_no scored pairs_"
     edges = (0.0, *PROBABILITY_BINS)
@@ -147,13 +201,13 @@ def _probability_histogram(pairs: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def _explain_largest(result: IdentityResult) -> str:
+def _explain_largest(con) -> str:
     """The largest cluster's members and link evidence (ids and levels, no values)."""
-    golden = result.golden_profiles
-    if golden.empty or golden["member_count"].max() < 2:
+    rows = con.execute(f"select golden_id, member_count from {SCHEMA}.golden_profiles "
+                       "order by member_count desc, golden_id limit 1").fetchall()
+    if not rows or rows[0][1] < 2:
         return "_no cluster holds more than one record_"
-    largest = golden.loc[golden["member_count"].idxmax(), "golden_id"]
-    explanation = explain(result.crosswalk, result.match_edges, result.match_model, largest)
+    explanation = explain_in_warehouse(con, rows[0][0], SCHEMA)
     return f"```\n{format_explanation(explanation)}\n```"
 
 

@@ -106,3 +106,28 @@ def test_cli_resolve_applies_a_stewards_decisions(tmp_path) -> None:
                  "--decisions", str(decisions)]) == 0
     ids = pd.read_csv(out, dtype=str).set_index("record_id")["golden_id"]
     assert ids["a1"] != ids["a2"]
+
+
+def test_cli_resolve_with_a_state_file_keeps_golden_ids_and_resolves_only_changes(
+        tmp_path, capsys) -> None:
+    source, state = tmp_path / "records.csv", tmp_path / "identity.duckdb"
+    config = tmp_path / "identity.yml"
+    config.write_text("full_run_share: 1.0\n")  # a change of one record in four is a quarter
+    first = people()
+    first.iloc[:3].to_csv(source, index=False)
+    out = tmp_path / "clusters.csv"
+    args = ["identity", "resolve", "--input", str(source), "--output", str(out),
+            "--state", str(state), "--config", str(config)]
+    assert main(args) == 0
+    assert "full run (no stored state (first run))" in capsys.readouterr().out
+    before = pd.read_csv(out, dtype=str).set_index("record_id")["golden_id"]
+    first.to_csv(source, index=False)  # Wanda arrives
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "incremental run: 1 new, 0 changed, 0 deleted" in text
+    after = pd.read_csv(out, dtype=str).set_index("record_id")["golden_id"]
+    assert after["a1"] == after["a2"] == before["a1"]  # Kate keeps her golden id
+    assert after["a4"] not in set(before)
+    assert main([*args, "--full"]) == 0
+    assert "full run (a full run was asked for)" in capsys.readouterr().out
+    assert pd.read_csv(out, dtype=str)["golden_id"].tolist() == after.tolist()

@@ -71,3 +71,33 @@ def test_a_bad_identity_config_fails_the_run_saying_what_is_wrong(warehouse, tmp
     with pytest.raises(ValueError, match="no survivorship for 'shoe_size'"):
         materialize([resolve_identities], resources={
             "warehouse": warehouse, "identity": IdentityResource(config_path=str(config))})
+
+
+def run_mode(result) -> str:
+    for event in result.get_asset_materialization_events():
+        metadata = event.step_materialization_data.materialization.metadata
+        if "run_mode" in metadata:
+            return metadata["run_mode"].value
+    raise AssertionError("no run_mode in the metadata")
+
+
+def test_later_runs_resolve_only_what_changed_unless_a_full_run_is_asked_for(
+        warehouse, tmp_path):
+    config = tmp_path / "identity.yml"
+    config.write_text("full_run_share: 1.0\n", encoding="utf-8")  # 1 new of 3 is a third
+    resources = {"warehouse": warehouse,
+                 "identity": IdentityResource(config_path=str(config))}
+    assert run_mode(materialize([resolve_identities], resources=resources)) == "full"
+    with duckdb.connect(warehouse.path) as con:
+        con.execute("INSERT INTO intermediate.int_customer_records_unioned BY NAME "
+                    "SELECT 'shop' AS source, 's2' AS source_id, 'Ann' AS first_name, "
+                    "'Lee' AS last_name, 'ann@lee.com' AS email, true AS is_active, "
+                    "'2025-07-01T00:00:00Z' AS source_updated_at")
+    result = materialize([resolve_identities], resources=resources)
+    assert run_mode(result) == "incremental"
+    with warehouse.connect(read_only=True) as con:
+        golden = con.execute("SELECT member_count FROM identity.golden_profiles").fetchall()
+    assert golden == [(4,)]  # the new sighting joined the one customer
+    full = materialize([resolve_identities], resources=resources, run_config={
+        "ops": {"resolve_identities": {"config": {"full": True}}}})
+    assert run_mode(full) == "full"
