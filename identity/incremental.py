@@ -402,7 +402,10 @@ class _Run:
         model = MatchModel.from_dict(self.model_data, default_comparisons(columns))
         self.model = model
         rules = usable_rules(settings.rules(), columns)
-        blocking = delta_candidate_pairs(con, records, "inc_delta", rules, settings.link_type,
+        self.temp("inc_delta_records", f"select * from {records} where {RID} in "
+                                       "(select rid from inc_delta)")
+        blocking = delta_candidate_pairs(con, records, "inc_delta_records", rules,
+                                         settings.link_type,
                                          settings.max_block_size, into="inc_pairs")
         self._temps.append("inc_pairs")
         self.stats["candidate_pairs"] = int(blocking["new_pairs"].sum())
@@ -491,10 +494,15 @@ class _Run:
         return _ordered(trusted), _ordered(scored)
 
     def _superseded(self, alias: str) -> str:
-        """SQL: the link `alias` touches a record that changed or is gone."""
-        return (f"exists (select 1 from {self.superseded_view} s where "
-                f"(s.source = {alias}.left_source and s.source_id = {alias}.left_source_id) or "
-                f"(s.source = {alias}.right_source and s.source_id = {alias}.right_source_id))")
+        """SQL: the link `alias` touches a record that changed or is gone.
+
+        Two equality tests, not one with an OR: each becomes a hash join, where
+        the OR made DuckDB compare every link with every changed record."""
+        view = self.superseded_view
+        return (f"(exists (select 1 from {view} s where s.source = {alias}.left_source "
+                f"and s.source_id = {alias}.left_source_id) or exists (select 1 from {view} s "
+                f"where s.source = {alias}.right_source "
+                f"and s.source_id = {alias}.right_source_id))")
 
     def cluster(self, std: pd.DataFrame, rule_edges: pd.DataFrame, regrouped: pd.DataFrame,
                 scored: pd.DataFrame) -> _Clustered:

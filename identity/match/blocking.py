@@ -138,7 +138,8 @@ def delta_candidate_pairs(
     into: str = "delta_pairs",
 ) -> pd.DataFrame:
     """Create table `into` (rid_l, rid_r, blocked_by): the pairs of `records` that the
-    rules find and that hold at least one record of `delta` (a table of `rid`s).
+    rules find and that hold at least one record of `delta` (the delta's own rows of
+    `records`, or any table with their `rid`, `source` and key columns).
 
     The same pairs `candidate_pairs` would find among them, at a cost that
     follows the delta, not `records`: each rule joins only the delta's keys,
@@ -156,8 +157,7 @@ def delta_candidate_pairs(
         cap = int(rule.max_block_size or max_block_size)
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE delta_keys AS
-            SELECT rid, source, {keys} FROM {records}
-            WHERE {present} AND rid IN (SELECT rid FROM {delta});
+            SELECT rid, source, {keys} FROM {delta} WHERE {present};
             CREATE OR REPLACE TEMP TABLE block_keys AS
             SELECT * FROM (SELECT rid, source, {keys} FROM {records} WHERE {present})
             SEMI JOIN (SELECT DISTINCT {names} FROM delta_keys) USING ({names});

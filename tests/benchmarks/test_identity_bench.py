@@ -20,3 +20,8 @@ def test_the_scale_case_runs_both_resolvers_on_one_file_and_compares_them(tmp_pa
     assert comparison["splink_best_seconds"] == best["seconds"]
     assert comparison["seconds_ratio"] == round(ours["seconds"] / best["seconds"], 3)
     assert "Splink's time" in bench.format_table(result)
+    incremental = next(case for name, case in cases.items() if "incremental" in name)
+    assert incremental["records"] == 3_000 and incremental["f1"] > 0.95
+    assert 0 < incremental["reclustered_records"] < 3_000
+    assert comparison["incremental_ratio"] == incremental["incremental_ratio"]
+    assert "adding 1% new records" in bench.format_table(result)
