@@ -71,7 +71,7 @@ from identity.state import (
     record_state,
     settings_fingerprint,
 )
-from identity.stewardship import apply_decisions
+from identity.stewardship import apply_decisions, check_decisions
 from identity.timing import StageTimer
 
 log = logging.getLogger(__name__)
@@ -448,7 +448,7 @@ class _Run:
             where r.{RID} in (select rid from {self.register('reached',
                                                              pd.DataFrame({'rid': reached}))})
             """).df()["golden_id"]
-        self.touched_ids = set(ids) | self.superseded_ids
+        self.touched_ids = set(ids) | self.superseded_ids | self._decided_ids()
         touched = self.register("touched_ids", pd.DataFrame(
             {"golden_id": sorted(self.touched_ids)}, dtype=object))
         std = con.execute(f"""
@@ -464,6 +464,25 @@ class _Run:
         self.stats["touched_clusters"] = len(self.touched_ids)
         self.stats["reclustered_records"] = len(std)
         return std
+
+    def _decided_ids(self) -> set[str]:
+        """The golden ids of every record a steward's decision names.
+
+        A decision may be new since the last run (`cdpkit identity split` writes
+        cannot-links and expects the next run to split), so its clusters are
+        re-clustered on every run; decisions are few, so this costs little.
+        """
+        if self.decisions is None or self.decisions.empty:
+            return set()
+        decisions = check_decisions(self.decisions)
+        named = pd.concat([
+            decisions[["left_source", "left_source_id"]].set_axis(KEY, axis=1),
+            decisions[["right_source", "right_source_id"]].set_axis(KEY, axis=1)],
+            ignore_index=True).drop_duplicates()
+        view = self.register("decided", named)
+        return set(self.con.execute(f"""
+            select distinct c.golden_id from {self.table('crosswalk')} c
+            semi join {view} d using (source, source_id)""").df()["golden_id"])
 
     def stored_links(self, regrouped: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The neighbourhood's stored links that still stand, by position: trusted

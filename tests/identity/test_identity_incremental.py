@@ -177,3 +177,25 @@ def test_a_failed_run_leaves_the_last_state(febrl3) -> None:
         resolve_into(con, records.iloc[:4100], settings, decisions=bad_decisions)
     assert _counts(con) == before
     assert len(diff_records(con, records.iloc[:4100]).upserts) == 100
+
+
+def test_a_new_cannot_link_splits_a_cluster_no_new_record_touches() -> None:
+    """`cdpkit identity split` writes a cannot-link and expects the next run to split,
+    whatever that run's changes are."""
+    people = frame(
+        record("shop", "1", first_name="Ann", last_name="Lee", email="ann@x.org"),
+        record("erp", "1", first_name="Ann", last_name="Lee", email="ann@x.org"),
+        record("shop", "2", first_name="Bob", last_name="Ray", email="bob@x.org"),
+    )
+    settings = IdentitySettings(full_run_share=1.0)
+    con = duckdb.connect()
+    resolve_into(con, people, settings)
+    decisions = pd.DataFrame([{"left_source": "shop", "left_source_id": "1",
+                               "right_source": "erp", "right_source_id": "1",
+                               "decision": "cannot_link"}])
+    grown = pd.concat([people, frame(record("email", "9", first_name="Cy", last_name="Oz",
+                                            email="cy@x.org"))], ignore_index=True)
+    run = resolve_into(con, grown, settings, decisions=decisions)
+    assert run.mode == "incremental", run.reason
+    ids = _crosswalk(con).set_index(["source", "source_id"])["golden_id"]
+    assert ids[("shop", "1")] != ids[("erp", "1")]
