@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 EDGE_COLUMNS = ["rid_l", "rid_r", "rule", "key"]
 #: Rule name -> standardised columns that hold its keys.
-KEY_COLUMNS = {"email": ("email_key", "text_email_key"), "phone": ("phone_key",)}
+KEY_COLUMNS = {"email": ("email_key", "text_email_key"),
+               "phone": ("phone_key", "text_phone_key")}
 
 
 @dataclass

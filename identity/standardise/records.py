@@ -23,7 +23,7 @@ from identity.standardise.date import parse_dates_of_birth
 from identity.standardise.email import clean_emails, email_keys
 from identity.standardise.name import standardise_names
 from identity.standardise.phone import e164_series, normalise_region
-from identity.standardise.text import extract_emails
+from identity.standardise.text import extract_emails, extract_phones
 from identity.standardise.vector import map_distinct
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,8 @@ OPTIONAL_COLUMNS = ("date_of_birth", "region")
 def standardise_records(records: pd.DataFrame, settings: IdentitySettings) -> pd.DataFrame:
     """Keys and display values per record, on ``records``' index.
 
-    Key columns: ``email_key``, ``text_email_key``, ``phone_key``, ``cross_ref_key``,
-    ``source_id_key``, ``first_key``, ``last_key``, ``first_canonical``,
+    Key columns: ``email_key``, ``text_email_key``, ``phone_key``, ``text_phone_key``,
+    ``cross_ref_key``, ``source_id_key``, ``first_key``, ``last_key``, ``first_canonical``,
     ``street_key``, ``house_number``, ``street_name_key``, ``city_key``,
     ``postcode_key``, ``region_key``, ``dob_key`` (ISO date). Display columns
     keep the golden-profile attribute names.
@@ -60,6 +60,7 @@ def standardise_records(records: pd.DataFrame, settings: IdentitySettings) -> pd
     country = map_distinct(records["country_code"], normalise_region)
     out["phone"] = e164_series(records["phone"], country, settings.default_phone_region)
     out["phone_key"] = out["phone"]
+    out["text_phone_key"] = extract_phones(records["free_text"], settings.default_phone_region)
     for column in ("street", "city", "postcode"):
         out[column] = map_distinct(records[column], _clean_text)
     out["country_code"] = map_distinct(records["country_code"], _clean_country)

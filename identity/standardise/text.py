@@ -1,7 +1,10 @@
-"""Find an email address a person wrote about themself in free text (an X bio).
+"""Find an email address or phone number a person wrote about themself in free text.
 
-Bios say "contact: ann [at] example.com" as often as "ann@example.com"; both are
-the person's own mailbox and a strong key, so both spellings are recognised.
+An X bio says "contact: ann [at] example.com" as often as "ann@example.com";
+both are the person's own mailbox and a strong key, so both spellings are
+recognised. A direct message to the brand says "Please call me on +44 7700
+900123": phonenumbers' own text matcher finds the number and keeps only
+numbers valid for their region, so an order number is not taken for one.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import phonenumbers
 
 from identity.standardise.email import clean_email
 from identity.standardise.vector import map_distinct
@@ -38,3 +42,19 @@ def extract_email(text: object) -> str | None:
 def extract_emails(values: pd.Series) -> pd.Series:
     """Vectorised :func:`extract_email`."""
     return map_distinct(values, extract_email)
+
+
+def extract_phone(text: object, region: str = "US") -> str | None:
+    """The first valid phone number in ``text`` as E.164 (a national number read in
+    ``region``), else ``None``."""
+    if not isinstance(text, str) or not any(ch.isdigit() for ch in text):
+        return None
+    for match in phonenumbers.PhoneNumberMatcher(text, region,
+                                                  leniency=phonenumbers.Leniency.VALID):
+        return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def extract_phones(values: pd.Series, region: str = "US") -> pd.Series:
+    """Vectorised :func:`extract_phone`."""
+    return map_distinct(values, lambda text: extract_phone(text, region))

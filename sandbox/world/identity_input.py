@@ -65,9 +65,17 @@ def world_records(world: Path) -> pd.DataFrame:
             country_code=address.get("country") or (m.get("location") or {}).get("country_code"),
             is_active=m.get("status") not in ("cleaned", "archived"),
             source_updated_at=m.get("last_changed")))
+    messages: dict[str, list[str]] = {}
+    dm_file = world / "social" / "dm_events.jsonl"
+    for event in _read(dm_file):
+        if event.get("text"):
+            messages.setdefault(event["sender_id"], []).append(event["text"])
     for u in _read(world / "social" / "users.jsonl"):
+        # the bio, then what the user wrote to the brand: int_customer_records_unioned
+        texts = [u.get("description") or "", *messages.get(u["id"], [])]
         rows.append(_row(
-            "social", u["id"], full_name=u.get("name"), free_text=u.get("description"),
+            "social", u["id"], full_name=u.get("name"),
+            free_text="\n".join(t for t in texts if t) or None,
             source_updated_at=u.get("created_at")))
     return pd.DataFrame(rows)
 

@@ -35,6 +35,16 @@ def test_same_person_across_systems_is_linked() -> None:
     }
 
 
+def test_a_phone_number_an_x_user_sent_the_brand_links_their_profile() -> None:
+    pairs, _ = edges_of(frame(
+        record("shop", "s1", first_name="Mia", last_name="Roth", phone="+49 151 12345678"),
+        record("social", "x1", full_name="Mia 🌿",
+               free_text="barista in Köln | Please call me on +4915112345678"),
+        record("social", "x2", full_name="Mia R.", free_text="Order 15112345678 is late"),
+    ))
+    assert pairs == {("shop:s1", "social:x1", "phone")}
+
+
 def test_household_members_sharing_email_or_phone_are_not_linked() -> None:
     pairs, out = edges_of(frame(
         record("shop", "s1", first_name="John", last_name="Smith", email="thesmiths@example.com",

@@ -48,6 +48,20 @@ social_users as (
 
 ),
 
+social_messages as (
+
+    -- What each X user wrote to the brand: customers DM their email or phone number
+    -- to support, the strongest key an X profile ever carries.
+    select
+        sender_user_id as user_id,
+        {{ dbt.listagg('message_text', "' | '", 'order by created_at') }} as messages
+
+    from {{ ref('stg_social__dm_events') }}
+    where message_text is not null
+    group by sender_user_id
+
+),
+
 shop_records as (
 
     select
@@ -142,12 +156,17 @@ social_records as (
         cast(null as {{ dbt.type_string() }}) as city,
         cast(null as {{ dbt.type_string() }}) as postcode,
         cast(null as {{ dbt.type_string() }}) as country_code,
-        description as free_text,
+        -- concat_ws skips NULLs (DuckDB and PostgreSQL alike): the bio, then the DMs
+        nullif(
+            concat_ws(' | ', nullif(social_users.description, ''), social_messages.messages),
+            ''
+        ) as free_text,
         cast(null as {{ dbt.type_string() }}) as cross_ref,
         is_active,
         created_at as source_updated_at
 
     from social_users
+    left join social_messages using (user_id)
     where not is_brand_account
 
 ),

@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from identity.standardise.phone import e164, e164_series
+from identity.standardise.text import extract_phone
 
 
 @pytest.mark.parametrize(
@@ -45,3 +46,15 @@ def test_series_uses_record_country_else_default_region() -> None:
     # row 1 is read as a US number and is invalid there; "UK" is understood as GB
     assert out.tolist() == ["+442079460958", None, None, None]
     assert e164_series(values, regions, default_region="GB").tolist()[1] == "+442079460958"
+
+
+@pytest.mark.parametrize(("text", "phone"), [
+    ("Please call me on +4915112345678", "+4915112345678"),
+    ("Hi! | Please call me on +1 415 555 2671 after 5pm", "+14155552671"),
+    ("call (415) 555-2671", "+14155552671"),  # a national number, read in the region
+    ("Order 12345678 arrived, thanks", None),  # digits, but no valid number
+    ("Is the mug back in stock?", None),
+    (None, None),
+])
+def test_extract_phone_finds_a_valid_number_in_a_message(text, phone) -> None:
+    assert extract_phone(text, "US") == phone
