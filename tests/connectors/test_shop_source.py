@@ -94,10 +94,24 @@ def test_dropped_connection_recovered(shop, warehouse):
 
 def test_throttled_query_waits_for_bucket(world, warehouse, all_logs):
     handle = start_shop(world, token=CANARY, bucket_size=1000, restore_rate=200)
+    serve, throttled = handle.simulator.handle, []
+
+    def drained_before_the_first_query(req):
+        # emptied as the first query arrives, not before the pipeline starts: on a slow
+        # machine the bucket would refill while dlt sets up, and nothing would wait
+        if not throttled:
+            bucket = handle.simulator.bucket
+            bucket.take(int(bucket.status()["currentlyAvailable"]))
+        response = serve(req)
+        if b'"THROTTLED"' in response.encoded():
+            throttled.append(req.path)
+        return response
+
+    handle.simulator.handle = drained_before_the_first_query
     try:
-        handle.simulator.bucket.take(1000)  # empty: the first query is THROTTLED
         counts = warehouse("shop").run(source(handle, bulk=False).with_resources("customers"))
         assert counts["customers"] == len(handle.snapshot("customers"))
+        assert len(throttled) == 1
         assert "HTTP 200 from" in all_logs.text  # the THROTTLED answer was retried
     finally:
         handle.stop()
