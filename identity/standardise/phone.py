@@ -10,7 +10,7 @@ become ``None`` so fillers like ``000000`` never link anyone.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import pandas as pd
 import phonenumbers
@@ -83,6 +83,10 @@ def e164_series(
     digits = map_distinct(values.astype(object), dial_string)
     # international numbers parse the same in every region: drop it so they dedupe
     regions = regions.where(~digits.fillna("").str.startswith("+"), None)
-    return map_distinct_pairs(
-        digits, regions, lambda d, r: e164(d, normalise_region(r) or default_region)
-    )
+    return map_distinct_pairs(digits, regions, partial(_e164_in, default_region=default_region),
+                              parallel=True)
+
+
+def _e164_in(digits: str | None, region: str | None, default_region: str) -> str | None:
+    """`e164` in the record's region, else the default (module-level: picklable)."""
+    return e164(digits, normalise_region(region) or default_region)

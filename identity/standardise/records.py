@@ -84,12 +84,18 @@ def standardise_records(records: pd.DataFrame, settings: IdentitySettings) -> pd
     return out
 
 
+def street_parts(line: object) -> tuple[str | None, str | None, str | None]:
+    """A street line's match key, house number and street name (a module-level
+    function, so worker processes can run it)."""
+    return (standardise_street(line), *split_street(line)[:2])
+
+
 def address_keys(street: pd.Series, city: pd.Series, postcode: pd.Series,
                  country: pd.Series) -> pd.DataFrame:
     """Street, its house number and name apart, city and postcode as match keys."""
     out = pd.DataFrame(index=street.index)
     # one pass over the distinct lines gives all three street columns
-    parts = map_distinct(street, lambda v: (standardise_street(v), *split_street(v)[:2]))
+    parts = map_distinct(street, street_parts, parallel=True)
     nothing = (None, None, None)
     rows = [p if p is not None else nothing for p in parts.to_numpy()]
     for i, column in enumerate(("street_key", "house_number", "street_name_key")):
