@@ -253,12 +253,6 @@ def main(argv: list[str] | None = None) -> int:
     else:
         parser.error("give --febrl NAME, --world DIR or --file FILE")
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    # standardisation's worker processes (identity/standardise/vector.py) have their
-    # own memory: stopped here, the largest of them is counted apart
-    from joblib.externals.loky import get_reusable_executor
-
-    get_reusable_executor().shutdown(wait=True)
-    result["worker_peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
     print(json.dumps(result))
     return 0
 
