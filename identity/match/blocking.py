@@ -94,10 +94,7 @@ def candidate_pairs(
     con.execute("CREATE OR REPLACE TEMP TABLE rule_pairs "
                 "(rid_l BIGINT, rid_r BIGINT, blocked_by SMALLINT)")
     for number, rule in enumerate(rules):
-        keys = ", ".join(f"{key} AS k{i}" for i, key in enumerate(rule.keys))
-        present = " AND ".join(f"{key} IS NOT NULL" for key in rule.keys)
-        on = " AND ".join(f"a.k{i} = b.k{i}" for i in range(len(rule.keys)))
-        names = ", ".join(f"k{i}" for i in range(len(rule.keys)))
+        keys, present, names, on = _rule_sql(rule)
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE block_keys AS
             SELECT rid, source, {keys} FROM {records} WHERE {present}""")
@@ -112,20 +109,8 @@ def candidate_pairs(
             FROM block_keys a JOIN block_keys b ON {on} AND {condition}
             WHERE NOT EXISTS (SELECT 1 FROM oversized o WHERE {
                 " AND ".join(f"o.k{i} = a.k{i}" for i in range(len(rule.keys)))})""")
-        report.append({"rule": rule.name, "new_pairs": 0,
-                       "oversized_keys": int(skipped[0]), "records_in_oversized": int(skipped[1])})
-    con.execute(f"""
-        CREATE OR REPLACE TABLE {into} AS
-        SELECT rid_l, rid_r, min(blocked_by)::INTEGER AS blocked_by
-        FROM rule_pairs GROUP BY rid_l, rid_r""")
-    found = dict(con.execute(
-        f"SELECT blocked_by, count(*) FROM {into} GROUP BY blocked_by").fetchall())
-    for number, row in enumerate(report):
-        row["new_pairs"] = int(found.get(number, 0))
-    con.execute("DROP TABLE IF EXISTS block_keys; DROP TABLE IF EXISTS oversized; "
-                "DROP TABLE IF EXISTS rule_pairs")
-    return pd.DataFrame(report, columns=["rule", "new_pairs", "oversized_keys",
-                                         "records_in_oversized"])
+        report.append(_rule_report(rule, skipped))
+    return _first_rule_per_pair(con, into, report, "TABLE")
 
 
 def delta_candidate_pairs(
@@ -151,9 +136,7 @@ def delta_candidate_pairs(
     con.execute("CREATE OR REPLACE TEMP TABLE rule_pairs "
                 "(rid_l BIGINT, rid_r BIGINT, blocked_by SMALLINT)")
     for number, rule in enumerate(rules):
-        keys = ", ".join(f"{key} AS k{i}" for i, key in enumerate(rule.keys))
-        present = " AND ".join(f"{key} IS NOT NULL" for key in rule.keys)
-        names = ", ".join(f"k{i}" for i in range(len(rule.keys)))
+        keys, present, names, on = _rule_sql(rule)
         cap = int(rule.max_block_size or max_block_size)
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE delta_keys AS
@@ -166,24 +149,45 @@ def delta_candidate_pairs(
             HAVING count(*) > {cap}""")
         skipped = con.execute(
             "SELECT count(*), coalesce(sum(records), 0) FROM oversized").fetchall()[0]
-        on = " AND ".join(f"a.k{i} = b.k{i}" for i in range(len(rule.keys)))
         con.execute(f"""
             INSERT INTO rule_pairs
             SELECT least(a.rid, b.rid), greatest(a.rid, b.rid), {number}
             FROM delta_keys a JOIN block_keys b ON {on} AND {condition}
             WHERE NOT EXISTS (SELECT 1 FROM oversized o WHERE {
                 " AND ".join(f"o.k{i} = a.k{i}" for i in range(len(rule.keys)))})""")
-        report.append({"rule": rule.name, "new_pairs": 0,
-                       "oversized_keys": int(skipped[0]), "records_in_oversized": int(skipped[1])})
+        report.append(_rule_report(rule, skipped))
+    con.execute("DROP TABLE IF EXISTS delta_keys")
+    return _first_rule_per_pair(con, into, report, "TEMP TABLE")
+
+
+def _rule_sql(rule: BlockingRule) -> tuple[str, str, str, str]:
+    """SQL fragments of a rule's keys as k0, k1...: the select list, the all-present
+    test, the names, and the join condition of sides `a` and `b`."""
+    width = range(len(rule.keys))
+    return (", ".join(f"{key} AS k{i}" for i, key in enumerate(rule.keys)),
+            " AND ".join(f"{key} IS NOT NULL" for key in rule.keys),
+            ", ".join(f"k{i}" for i in width),
+            " AND ".join(f"a.k{i} = b.k{i}" for i in width))
+
+
+def _rule_report(rule: BlockingRule, skipped: tuple) -> dict[str, object]:
+    return {"rule": rule.name, "new_pairs": 0,
+            "oversized_keys": int(skipped[0]), "records_in_oversized": int(skipped[1])}
+
+
+def _first_rule_per_pair(con: duckdb.DuckDBPyConnection, into: str,
+                         report: list[dict[str, object]], kind: str) -> pd.DataFrame:
+    """Table `into` from `rule_pairs`: each pair once, with the first rule that found
+    it; `report` gets each rule's count of the pairs it found first."""
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {into} AS
+        CREATE OR REPLACE {kind} {into} AS
         SELECT rid_l, rid_r, min(blocked_by)::INTEGER AS blocked_by
         FROM rule_pairs GROUP BY rid_l, rid_r""")
     found = dict(con.execute(
         f"SELECT blocked_by, count(*) FROM {into} GROUP BY blocked_by").fetchall())
     for number, row in enumerate(report):
         row["new_pairs"] = int(found.get(number, 0))
-    con.execute("DROP TABLE IF EXISTS delta_keys; DROP TABLE IF EXISTS block_keys; "
-                "DROP TABLE IF EXISTS oversized; DROP TABLE IF EXISTS rule_pairs")
+    con.execute("DROP TABLE IF EXISTS block_keys; DROP TABLE IF EXISTS oversized; "
+                "DROP TABLE IF EXISTS rule_pairs")
     return pd.DataFrame(report, columns=["rule", "new_pairs", "oversized_keys",
                                          "records_in_oversized"])

@@ -92,14 +92,14 @@ def test_dropped_connection_recovered(shop, warehouse):
     assert counts["orders"] == len(shop.snapshot("orders"))
 
 
-def test_throttled_query_waits_for_bucket(world, warehouse, all_logs):
-    handle = start_shop(world, token=CANARY, bucket_size=1000, restore_rate=200)
-    serve, throttled = handle.simulator.handle, []
+def drain_the_bucket_when(handle, when):
+    """Another app on the shop: empties the cost bucket before a query when
+    `when(served, throttled)` says so. Returns the paths served and throttled."""
+    serve, served, throttled = handle.simulator.handle, [], []
 
-    def drained_before_the_first_query(req):
-        # emptied as the first query arrives, not before the pipeline starts: on a slow
-        # machine the bucket would refill while dlt sets up, and nothing would wait
-        if not throttled:
+    def competing_app(req):
+        served.append(req.path)
+        if when(served, throttled):
             bucket = handle.simulator.bucket
             bucket.take(int(bucket.status()["currentlyAvailable"]))
         response = serve(req)
@@ -107,7 +107,15 @@ def test_throttled_query_waits_for_bucket(world, warehouse, all_logs):
             throttled.append(req.path)
         return response
 
-    handle.simulator.handle = drained_before_the_first_query
+    handle.simulator.handle = competing_app
+    return served, throttled
+
+
+def test_throttled_query_waits_for_bucket(world, warehouse, all_logs):
+    handle = start_shop(world, token=CANARY, bucket_size=1000, restore_rate=200)
+    # emptied as the first query arrives, not before the pipeline starts: on a slow
+    # machine the bucket would refill while dlt sets up, and nothing would wait
+    _, throttled = drain_the_bucket_when(handle, lambda served, throttled: not throttled)
     try:
         counts = warehouse("shop").run(source(handle, bulk=False).with_resources("customers"))
         assert counts["customers"] == len(handle.snapshot("customers"))
@@ -134,19 +142,9 @@ def test_a_throttled_storm_mid_pagination_is_waited_out(world, warehouse, all_lo
     come back THROTTLED (HTTP 200 with an error), each is retried after the wait the
     bucket's throttleStatus implies, and the load still equals the shop."""
     handle = start_shop(world, token=CANARY, bucket_size=1000, restore_rate=2000)
-    serve, served, throttled = handle.simulator.handle, [], []
-
-    def competing_app_drains(req):
-        served.append(req.path)
-        if len(served) > 2 and len(throttled) < 3:  # after two pages, until three refusals
-            bucket = handle.simulator.bucket
-            bucket.take(int(bucket.status()["currentlyAvailable"]))
-        response = serve(req)
-        if b'"THROTTLED"' in response.encoded():
-            throttled.append(req.path)
-        return response
-
-    handle.simulator.handle = competing_app_drains
+    # after two pages, until three refusals
+    _, throttled = drain_the_bucket_when(
+        handle, lambda served, throttled: len(served) > 2 and len(throttled) < 3)
     try:
         counts = warehouse("shop").run(source(handle, bulk=False).with_resources("customers"))
         assert counts["customers"] == len(handle.snapshot("customers"))
