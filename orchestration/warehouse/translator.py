@@ -1,7 +1,7 @@
 """Asset keys and groups for dbt nodes that read like the warehouse layout.
 
 Models are keyed `<layer>/<model>` (`staging/stg_shop__customers`,
-`marts/dim_customers`) and grouped per layer; dbt sources are keyed
+`marts/dim_customers`) and grouped per layer, seeds as `reference/<seed>`; dbt sources are keyed
 `<source>/<table>`, exactly the keys of the dlt and identity assets that
 produce them.
 """
@@ -16,6 +16,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
 
 def _layer(props: Mapping[str, Any]) -> str:
+    if props.get("resource_type") == "seed":
+        return "reference"  # seeds/ holds reference data (exchange rates), schema `reference`
     fqn = props.get("fqn") or []
     return fqn[1] if len(fqn) > 2 else "models"
 

@@ -59,7 +59,9 @@ def test_graph_shows_every_layer_in_order(capsys):
     out = capsys.readouterr().out
     for edge in ("raw_shop --> staging", "raw_erp --> staging", "raw_email --> staging",
                  "raw_social --> staging", "staging --> identity",
-                 "identity --> intermediate", "intermediate --> marts"):
+                 "identity --> intermediate", "intermediate --> marts",
+                 "reference --> intermediate"):  # the exchange-rate seed
         assert edge in out
-    assert "dim_customers" in out and "crosswalk" in out
+    assert "dim_customers" in out and "fct_orders" in out and "crosswalk" in out
+    assert "models[" not in out, "every dbt node sits in a named layer"
     assert "intermediate --> identity" not in out, "the group graph must not loop back"

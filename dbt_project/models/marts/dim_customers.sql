@@ -16,7 +16,7 @@ crosswalk as (
 
 orders as (
 
-    select * from {{ ref('int_orders_unioned') }}
+    select * from {{ ref('int_orders_converted') }}
 
 ),
 
@@ -69,8 +69,8 @@ customer_orders as (
         count(*) as order_count,
         min(ordered_at) as first_order_at,
         max(ordered_at) as last_order_at,
-        sum(gross_amount) as gross_revenue,
-        sum(refunded_amount) as refunded_amount
+        sum(gross_amount_reporting) as gross_revenue,
+        sum(refunded_amount_reporting) as refunded_amount
 
     from orders
     where is_revenue_order
