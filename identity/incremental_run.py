@@ -24,7 +24,7 @@ from identity.match.comparisons import default_comparisons, identifying
 from identity.match.fellegi_sunter import MatchModel
 from identity.match.linker import score_candidates
 from identity.persistent_ids import IdState, assign_golden_ids
-from identity.resolve import PROBABILISTIC, STEWARD, evidence_texts, pair_codes
+from identity.resolve import PROBABILISTIC, STEWARD, evidence_texts, standing_links
 from identity.rules import KEY_COLUMNS, candidate_edges
 from identity.settings import IdentitySettings
 from identity.state import RID
@@ -333,12 +333,8 @@ class IncrementalRun:
                                    settings.guard.cluster_conflicts, applied.cannot_link)
         clusters = guarded_cluster_labels(len(std), trusted, candidates, guard,
                                           settings.max_cluster_size)
-        n = len(std)
-        refused = pair_codes(clusters.refused, n)
-        trusted = trusted[~np.isin(pair_codes(trusted, n), refused)]
-        ruled = pair_codes(rules, n)
-        accepted = candidates[~np.isin(pair_codes(candidates, n),
-                                       np.concatenate([refused, ruled]))]
+        trusted, accepted = standing_links(trusted, candidates, rules, clusters.refused,
+                                           len(std))
         guarded = candidates.merge(clusters.refused, on=["rid_l", "rid_r"])
         self.stats["probabilistic_links_new"] = len(new_scored)
         self.stats["guard_refused"] = len(clusters.refused)

@@ -131,11 +131,7 @@ def resolve(
                            settings.guard.cluster_conflicts, applied.cannot_link),
         settings.max_cluster_size)
     labels = clusters.labels
-    refused = pair_codes(clusters.refused, len(std))
-    trusted = trusted[~np.isin(pair_codes(trusted, len(std)), refused)]
-    # a pair a rule already links keeps the rule as its evidence
-    ruled = pair_codes(found.edges, len(std))
-    accepted = scored[~np.isin(pair_codes(scored, len(std)), np.concatenate([refused, ruled]))]
+    trusted, accepted = standing_links(trusted, scored, found.edges, clusters.refused, len(std))
     all_edges = pd.concat(
         [trusted[["rid_l", "rid_r", "rule"]],
          accepted[["rid_l", "rid_r"]].assign(rule=PROBABILISTIC)], ignore_index=True)
@@ -184,6 +180,16 @@ def _linkage(std: pd.DataFrame, settings: IdentitySettings
 
 def _comparisons(linkage: LinkageResult | None) -> list[Comparison] | None:
     return linkage.model.comparisons if linkage is not None else None
+
+
+def standing_links(trusted: pd.DataFrame, scored: pd.DataFrame, rule_edges: pd.DataFrame,
+                   refused: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The trusted links the cluster guard let stand, and the scored links it accepted
+    that no rule already makes (a pair a rule links keeps the rule as its evidence)."""
+    refused_codes = pair_codes(refused, n)
+    trusted = trusted[~np.isin(pair_codes(trusted, n), refused_codes)]
+    skip = np.concatenate([refused_codes, pair_codes(rule_edges, n)])
+    return trusted, scored[~np.isin(pair_codes(scored, n), skip)]
 
 
 def pair_codes(pairs: pd.DataFrame, n: int) -> np.ndarray:
