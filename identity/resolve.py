@@ -111,6 +111,9 @@ def resolve(
     timer = StageTimer(suffix="_seconds")
     hashes = timer.time("record_hashes", record_hashes, records) if keep_state else None
     std = timer.time("standardise", standardise_records, records, settings)
+    # the sorted copy of the input is not read again: a million records' worth of
+    # column arrays need not sit beside the linkage's DuckDB memory
+    del records
     found = timer.time("rules", candidate_edges, std, settings)
     linkage, keys = timer.time("linkage", _linkage, std, settings)
     scored = _empty_scored()
