@@ -24,7 +24,13 @@ from identity.match.comparisons import default_comparisons, identifying
 from identity.match.fellegi_sunter import MatchModel
 from identity.match.linker import score_candidates
 from identity.persistent_ids import IdState, assign_golden_ids
-from identity.resolve import PROBABILISTIC, STEWARD, evidence_texts, standing_links
+from identity.resolve import (
+    PROBABILISTIC,
+    STEWARD,
+    empty_scored,
+    evidence_texts,
+    standing_links,
+)
 from identity.rules import KEY_COLUMNS, candidate_edges
 from identity.settings import IdentitySettings
 from identity.state import RID
@@ -169,13 +175,9 @@ class IncrementalRun:
     def scored_pairs(self) -> pd.DataFrame:
         """The delta's candidate pairs scored with the stored model (rids), over review."""
         settings = self.settings.matching
-        empty = pd.DataFrame({"rid_l": pd.Series(dtype=np.int64),
-                              "rid_r": pd.Series(dtype=np.int64),
-                              "match_weight": pd.Series(dtype=float),
-                              "match_probability": pd.Series(dtype=float)})
         self.model = None
         if not settings.enabled or self.model_data is None:
-            return empty
+            return empty_scored()
         con, records = self.con, self.table("records")
         columns = [row[0] for row in con.execute(f"describe {records}").fetchall()]
         model = MatchModel.from_dict(self.model_data, default_comparisons(columns))

@@ -116,7 +116,7 @@ def resolve(
     del records
     found = timer.time("rules", candidate_edges, std, settings)
     linkage, keys = timer.time("linkage", _linkage, std, settings)
-    scored = _empty_scored()
+    scored = empty_scored()
     weak = scored
     if linkage is not None:
         pairs = linkage.pairs
@@ -201,7 +201,8 @@ def pair_codes(pairs: pd.DataFrame, n: int) -> np.ndarray:
             + pairs["rid_r"].to_numpy(dtype=np.int64))
 
 
-def _empty_scored() -> pd.DataFrame:
+def empty_scored() -> pd.DataFrame:
+    """No scored pairs, with the columns and dtypes scored pairs have."""
     return pd.DataFrame({"rid_l": pd.Series(dtype=np.int64), "rid_r": pd.Series(dtype=np.int64),
                          "match_weight": pd.Series(dtype=float),
                          "match_probability": pd.Series(dtype=float)})
