@@ -35,6 +35,13 @@ def golden_id(source: str, source_id: str) -> str:
     return f"cdp_{digest[:16]}"
 
 
+def golden_ids(sources: np.ndarray, source_ids: np.ndarray) -> np.ndarray:
+    """`golden_id` of each anchor record, as an object array."""
+    return np.array([golden_id(source, source_id)
+                     for source, source_id in zip(sources, source_ids, strict=True)],
+                    dtype=object)
+
+
 #: how a golden attribute picks its value among the cluster's non-null ones
 SURVIVORSHIP_RULES = {
     "most_recent": "the most recently changed record (active first; ties by source priority)",
@@ -61,24 +68,27 @@ def survivorship_order(std: pd.DataFrame, priority: tuple[str, ...],
     return np.lexsort((np.arange(len(std)), prio, -updated, inactive))
 
 
-def survivors(ranked: pd.DataFrame, present: pd.Series, rule: str,
-              value: pd.Series | None = None) -> pd.DataFrame:
-    """Per label, the winning row of `ranked` (rows best-first) among `present` ones.
+def survivors(order: np.ndarray, labels: np.ndarray, present: np.ndarray, rule: str,
+              value: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per cluster holding a `present` value, its winning record: `(labels, positions)`.
 
-    `most_frequent` counts equal `value`s per label and keeps, of the most
-    frequent, the value whose best row ranks first; the other rules keep the
-    first present row.
+    `order` lists record positions best-first. `most_frequent` counts equal
+    `value`s per label and keeps, of the most frequent, the value whose best
+    record ranks first; the other rules keep the first present record.
+    Positions, not frames: a million records' attributes are never copied
+    per rule and attribute.
     """
-    candidates = ranked[present.to_numpy()]
+    candidates = order[present[order]]
     if rule != "most_frequent" or value is None:
-        return candidates.drop_duplicates("label").set_index("label")
-    keyed = candidates.assign(_value=value[present.to_numpy()].to_numpy(),
-                              _rank=np.arange(len(candidates)))
-    groups = keyed.groupby(["label", "_value"], sort=False)
-    best = keyed.loc[groups["_rank"].idxmin()].assign(_count=groups.size().to_numpy())
-    best = best.sort_values(["label", "_count", "_rank"], ascending=[True, False, True])
-    return best.drop_duplicates("label").set_index("label").drop(
-        columns=["_value", "_rank", "_count"])
+        won, first = np.unique(labels[candidates], return_index=True)
+        return won, candidates[first]
+    keyed = pd.DataFrame({"label": labels[candidates], "value": value[candidates],
+                          "rank": np.arange(len(candidates))})
+    groups = keyed.groupby(["label", "value"], sort=False)["rank"]
+    best = pd.DataFrame({"rank": groups.min(), "count": groups.size()}).reset_index()
+    best = best.sort_values(["label", "count", "rank"], ascending=[True, False, True])
+    best = best.drop_duplicates("label")
+    return best["label"].to_numpy(), candidates[best["rank"].to_numpy()]
 
 
 def build_golden_profiles(
@@ -89,51 +99,76 @@ def build_golden_profiles(
     resolved_at: pd.Timestamp,
 ) -> pd.DataFrame:
     """One row per cluster in the column order of data-contract section 4."""
-    frame = std[list(ATTRIBUTES)].copy()
-    frame["label"] = labels
-    frame["ref"] = (std["source"] + ":" + std["source_id"]).to_numpy()
+    labels = np.asarray(labels)
     rules = dict(settings.survivorship)
-    orders: dict[str, pd.DataFrame] = {}
+    orders: dict[str, np.ndarray] = {}
 
-    def ranked_for(rule: str) -> pd.DataFrame:
+    def order_for(rule: str) -> np.ndarray:
         base = "source_priority" if rule == "source_priority" else "most_recent"
         if base not in orders:
-            orders[base] = frame.iloc[survivorship_order(std, settings.source_priority, base)]
+            orders[base] = survivorship_order(std, settings.source_priority, base)
         return orders[base]
 
-    anchors = np.unique(labels)
-    out = pd.DataFrame(index=pd.Index(anchors, name="label"))
-    out["golden_id"] = ids[anchors]  # labels are anchor positions
+    anchors = np.unique(labels)  # labels are anchor positions
+    winners: dict[str, np.ndarray] = {}
+
+    def winner_per_anchor(won: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        at = np.full(len(anchors), -1, dtype=np.int64)
+        at[np.searchsorted(anchors, won[0])] = won[1]
+        return at
+
     for attr in SURVIVING:
         if attr == "address":
             continue
         rule = rules.get(attr, "most_recent")
-        ranked = ranked_for(rule)
-        best = survivors(ranked, ranked[attr].notna(), rule, ranked[attr])
-        out[attr] = best[attr]
-        out[f"{attr}_source"] = best["ref"]
+        values = std[attr].to_numpy(dtype=object)
+        winners[attr] = winner_per_anchor(
+            survivors(order_for(rule), labels, pd.notna(values), rule, values))
     rule = rules.get("address", "most_recent")
-    ranked = ranked_for(rule)
-    block = ranked[list(ADDRESS)].astype(object)
-    has_address = block.notna().any(axis=1)
+    block = std[list(ADDRESS)].astype(object)
+    has_address = block.notna().any(axis=1).to_numpy()
     # most_frequent counts whole addresses, not their parts
-    whole = (block.fillna("").astype(str).agg("\x1f".join, axis=1)
+    whole = (block.fillna("").astype(str).agg("\x1f".join, axis=1).to_numpy()
              if rule == "most_frequent" else None)
-    best = survivors(ranked, has_address, rule, whole)
+    del block
+    address = winner_per_anchor(survivors(order_for(rule), labels, has_address, rule, whole))
     for attr in ADDRESS:
-        out[attr] = best[attr]
-        out[f"{attr}_source"] = best["ref"].where(best[attr].notna())
+        winners[attr] = address
+    refs = _refs(std, np.concatenate(list(winners.values())))
+    out = pd.DataFrame({"golden_id": ids[anchors]})
+    for attr in ATTRIBUTES:
+        at = winners[attr]
+        values = std[attr].to_numpy(dtype=object)
+        chosen = np.where(at >= 0, values[np.maximum(at, 0)], None)
+        out[attr] = _none_for_missing(chosen)
+        source = np.where(at >= 0, refs.reindex(at).to_numpy(), None)
+        # an address part the winning address lacks has no source either
+        out[f"{attr}_source"] = np.where(pd.isna(out[attr].to_numpy()), None, source)
     members = pd.DataFrame({"label": labels, "source": std["source"].to_numpy(),
                             "updated": std["source_updated_at"].to_numpy()})
-    out["source_systems"] = _source_systems(members)
     grouped = members.groupby("label")
-    out["member_count"] = grouped.size()
-    out["first_seen_at"] = grouped["updated"].min()
-    out["last_seen_at"] = grouped["updated"].max()
+    out["source_systems"] = _source_systems(members).to_numpy()
+    out["member_count"] = grouped.size().to_numpy()
+    out["first_seen_at"] = grouped["updated"].min().to_numpy()
+    out["last_seen_at"] = grouped["updated"].max().to_numpy()
     out["resolved_at"] = resolved_at
-    texts = [c for c in GOLDEN_COLUMNS if c in ATTRIBUTES or c.endswith("_source")]
-    out[texts] = out[texts].astype(object).where(out[texts].notna(), None)
-    return out.reset_index(drop=True)[GOLDEN_COLUMNS]
+    return out[GOLDEN_COLUMNS]
+
+
+def _refs(std: pd.DataFrame, positions: np.ndarray) -> pd.Series:
+    """``source:source_id`` of the records at `positions` (a survivor's provenance),
+    built once per winning record rather than for every record."""
+    winning = np.unique(positions[positions >= 0])
+    sources = std["source"].to_numpy(dtype=object)[winning]
+    source_ids = std["source_id"].to_numpy(dtype=object)[winning]
+    return pd.Series([f"{s}:{i}" for s, i in zip(sources, source_ids, strict=True)],
+                     index=winning, dtype=object)
+
+
+def _none_for_missing(values: np.ndarray) -> np.ndarray:
+    out = values.astype(object)
+    out[pd.isna(out)] = None
+    return out
 
 
 def _source_systems(members: pd.DataFrame) -> pd.Series:

@@ -47,7 +47,8 @@ def to_records(table: pd.DataFrame) -> pd.DataFrame:
 
     def column(name: str) -> pd.Series:
         if name in table.columns:
-            return table[name].astype(object)
+            # the input's own arrays: a million records are not copied to be renamed
+            return table[name].astype(object, copy=False)
         return pd.Series(None, index=table.index, dtype=object)
 
     source = column("source").where(column("source").notna(), DEFAULT_SOURCE)
@@ -59,7 +60,7 @@ def to_records(table: pd.DataFrame) -> pd.DataFrame:
         "country_code": column("country"), "free_text": None, "cross_ref": None,
         "is_active": True, "source_updated_at": None,
         "region": column("region"), "date_of_birth": column("date_of_birth"),
-    }, index=table.index)  # fmt: skip
+    }, index=table.index, copy=False)  # fmt: skip
 
 
 def resolve_table(table: pd.DataFrame, settings: IdentitySettings | None = None,

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from identity.golden import golden_id
+from identity.golden import golden_ids
 
 REGISTRY_COLUMNS = ["golden_id", "created_at", "alias_of", "retired_at"]
 HISTORY_COLUMNS = ["source", "source_id", "golden_id", "valid_from", "valid_to"]
@@ -62,7 +62,9 @@ def assign_golden_ids(std: pd.DataFrame, labels: np.ndarray, previous: IdState |
     sources = std["source"].to_numpy(dtype=object)
     source_ids = std["source_id"].to_numpy(dtype=object)
     before = previous.current().set_index(["source", "source_id"])["golden_id"]
-    prior = before.reindex(pd.MultiIndex.from_arrays([sources, source_ids])).to_numpy()
+    # a first run has no previous ids: no index of a million record keys to build
+    prior = (before.reindex(pd.MultiIndex.from_arrays([sources, source_ids])).to_numpy()
+             if len(before) else np.full(n, None, dtype=object))
     registry = previous.registry.set_index("golden_id") if len(previous.registry) else None
 
     members = pd.DataFrame({"label": labels, "prior": prior})
@@ -88,30 +90,33 @@ def assign_golden_ids(std: pd.DataFrame, labels: np.ndarray, previous: IdState |
     events += [(run_at, "split", prior_id, None, int(total))
                for prior_id, total in parts.loc[parts["size"] > 1, "sum"].items()]
 
-    issued = set(created)
     # a new cluster's id derives from its first record (the anchor)
     clusters, anchors, sizes = np.unique(labels, return_index=True, return_counts=True)
-    for label, anchor, size in zip(clusters.tolist(), anchors.tolist(), sizes.tolist(),
-                                   strict=True):
-        if label in chosen:
-            continue
-        new_id = golden_id(sources[anchor], source_ids[anchor])
-        if new_id in issued:
-            digest = hashlib.sha1(f"{new_id}:{run_at.isoformat()}".encode()).hexdigest()
-            new_id = f"cdp_{digest[:16]}"
-        issued.add(new_id)
-        chosen[label] = new_id
-        events.append((run_at, "new", new_id, None, size))
+    fresh = ~np.isin(clusters, np.fromiter(chosen, dtype=np.int64, count=len(chosen)))
+    new_ids = golden_ids(sources[anchors[fresh]], source_ids[anchors[fresh]])
+    # an id once issued is never reissued, even when its record returns
+    for i in np.flatnonzero(pd.Index(new_ids).isin(list(created))).tolist():
+        digest = hashlib.sha1(f"{new_ids[i]}:{run_at.isoformat()}".encode()).hexdigest()
+        new_ids[i] = f"cdp_{digest[:16]}"
+    chosen.update(zip(clusters[fresh].tolist(), new_ids.tolist(), strict=True))
     by_label = np.full(int(labels.max()) + 1 if n else 0, None, dtype=object)
     by_label[list(chosen)] = list(chosen.values())
     ids = by_label[labels]
 
     alive = set(chosen.values())
     gone = [g for g in before.unique() if g not in alive and g not in aliases]
-    events += [(run_at, "retired", g, None, 0) for g in gone]
+    retired = [(run_at, "retired", g, None, 0) for g in gone]
     state = IdState(_registry(previous.registry, chosen, aliases, gone, run_at),
                     _history(previous.history, sources, source_ids, ids, run_at))
-    return Assignment(ids, state, pd.DataFrame(events, columns=EVENT_COLUMNS))
+    # a first run has one "new" event per cluster: built as columns, not as tuples
+    born = pd.DataFrame({"resolved_at": run_at, "event": "new",
+                         "golden_id": np.array(new_ids, dtype=object), "other_id": None,
+                         "records": sizes[fresh].astype(np.int64)}, columns=EVENT_COLUMNS)
+    parts = [pd.DataFrame(events, columns=EVENT_COLUMNS), born,
+             pd.DataFrame(retired, columns=EVENT_COLUMNS)]
+    non_empty = [part for part in parts if len(part)]
+    frame = pd.concat(non_empty, ignore_index=True) if non_empty else parts[0]
+    return Assignment(ids, state, frame)
 
 
 def _registry(old: pd.DataFrame, chosen: dict[int, str], aliases: dict[str, str],

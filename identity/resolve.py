@@ -12,7 +12,7 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -24,7 +24,7 @@ from identity.golden import build_golden_profiles
 from identity.health import graph_health
 from identity.match.comparisons import Comparison, identifying
 from identity.match.keys import match_keys
-from identity.match.linker import LinkageResult, link
+from identity.match.linker import LinkageResult, link_built
 from identity.persist import load_records, write_result
 from identity.persistent_ids import EVENT_COLUMNS, IdState, assign_golden_ids
 from identity.rules import RuleOutput, candidate_edges
@@ -115,15 +115,8 @@ def resolve(
     # column arrays need not sit beside the linkage's DuckDB memory
     del records
     found = timer.time("rules", candidate_edges, std, settings)
-    linkage, keys = timer.time("linkage", _linkage, std, settings)
-    scored = empty_scored()
-    weak = scored
-    if linkage is not None:
-        pairs = linkage.pairs
-        scored = pairs[pairs["match_probability"] >= settings.matching.match_threshold]
-        if settings.matching.require_identifying:
-            strong = identifying(scored, linkage.model.comparisons)
-            scored, weak = scored[strong], scored[~strong]
+    linkage, keys = timer.time("linkage", _linkage, std, settings, keep_state)
+    scored, weak = _over_threshold(linkage, settings)
     applied = apply_decisions(std, decisions)
     # a steward's must-links come first: they are the surest links there are
     trusted = pd.concat([applied.must_link.assign(rule=STEWARD, key=None), found.edges],
@@ -142,14 +135,21 @@ def resolve(
                             resolved_at)
     ids = assignment.ids
     crosswalk = timer.time("crosswalk", crosswalk_rows, std, all_edges, ids, resolved_at)
-    golden = timer.time("golden", build_golden_profiles, std, labels, ids, settings,
-                        resolved_at)
-    edges = timer.time("match_edges", lambda: match_edge_rows(
-        std, trusted, accepted, evidence_texts(accepted, _comparisons(linkage)).to_numpy()))
+    with timer.stage("match_edges"):
+        edges = match_edge_rows(std, trusted, accepted,
+                                evidence_texts(accepted, _comparisons(linkage)).to_numpy())
     review = timer.time("review_queue", _review_queue, std, labels, linkage,
                         clusters.refused, weak, settings)
+    stats_of_links = _linkage_stats(linkage, accepted, clusters.refused, review)
+    # every pair's levels are in the edges and the review queue now: a million of
+    # them need not sit beside the golden profiles being built
+    del scored, weak, accepted, all_edges, trusted
+    if linkage is not None:
+        linkage = replace(linkage, pairs=linkage.pairs.iloc[:0])
+    golden = timer.time("golden", build_golden_profiles, std, labels, ids, settings,
+                        resolved_at)
     stats = _stats(std, labels, found, golden)
-    stats.update(_linkage_stats(linkage, accepted, clusters.refused, review))
+    stats.update(stats_of_links)
     stats.update(timer.seconds)
     stats["health"] = graph_health(golden, review)
     stats["steward_decisions"] = {"must_link": len(applied.must_link),
@@ -168,17 +168,43 @@ def resolve(
     return result
 
 
-def _linkage(std: pd.DataFrame, settings: IdentitySettings
+def _linkage(std: pd.DataFrame, settings: IdentitySettings, keep_keys: bool
              ) -> tuple[LinkageResult | None, pd.DataFrame | None]:
-    """Probabilistic linkage of the records and their match keys, or None for both
-    when matching is off or pointless."""
+    """Probabilistic linkage of the records, or None when matching is off or
+    pointless; with `keep_keys`, also the match keys `std` lacks (the stored
+    state's phonetic codes and name pairs).
+
+    The full match-keys frame lives only until DuckDB holds it.
+    """
     if not settings.matching.enabled or len(std) < 2:
         return None, None
     timer = StageTimer()
-    keys = timer.time("match_keys", match_keys, std.reset_index(drop=True))
-    result = link(keys, settings.matching)
+    kept: list[pd.DataFrame] = []
+
+    def build_keys() -> pd.DataFrame:
+        with timer.stage("match_keys"):
+            keys = match_keys(std.reset_index(drop=True))
+        if keep_keys:
+            kept.append(keys[[c for c in keys.columns if c not in std.columns]])
+        return keys
+
+    result = link_built(build_keys, settings.matching)
     result.stats["stage_seconds"] = {**timer.seconds, **result.stats["stage_seconds"]}
-    return result, keys
+    return result, (kept[0] if kept else None)
+
+
+def _over_threshold(linkage: LinkageResult | None, settings: IdentitySettings
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The scored pairs at or over the match threshold that may merge, and those over
+    it without identifying evidence (a household's), which go to review."""
+    if linkage is None:
+        return empty_scored(), empty_scored()
+    pairs = linkage.pairs
+    over = pairs["match_probability"].to_numpy() >= settings.matching.match_threshold
+    strong = over.copy()
+    if settings.matching.require_identifying:
+        strong &= identifying(pairs, linkage.model.comparisons)
+    return pairs[strong], pairs[over & ~strong]
 
 
 def _comparisons(linkage: LinkageResult | None) -> list[Comparison] | None:
@@ -215,14 +241,25 @@ def evidence_texts(pairs: pd.DataFrame, comparisons: Sequence[Comparison] | None
     """
     if not comparisons or pairs.empty:
         return pd.Series([None] * len(pairs), index=pairs.index, dtype=object)
-    # a million pairs hold a few thousand distinct level patterns: one JSON each
-    levels = pairs[[c.gamma for c in comparisons]].to_numpy(dtype=np.int64)
-    patterns, inverse = np.unique(levels, axis=0, return_inverse=True)
-    texts = np.array([json.dumps({c.name: c.label(int(level))
-                                  for c, level in zip(comparisons, row, strict=True)},
-                                 separators=(",", ":"))
-                      for row in patterns], dtype=object)
-    return pd.Series(texts[inverse.reshape(-1)], index=pairs.index, dtype=object)
+    # a million pairs hold a few thousand distinct level patterns: one JSON each,
+    # found through one integer per pair (each comparison's level a digit of it)
+    # rather than by sorting the pairs' rows
+    code = np.zeros(len(pairs), dtype=np.int64)
+    digits = []
+    for c in comparisons:
+        column, levels = pd.factorize(pairs[c.gamma].to_numpy(dtype=np.int64))
+        code = code * len(levels) + column
+        digits.append(levels)
+    inverse, patterns = pd.factorize(code)
+    texts = []
+    for pattern in patterns.tolist():
+        labels = {}
+        for c, levels in zip(reversed(comparisons), reversed(digits), strict=True):
+            pattern, digit = divmod(pattern, len(levels))
+            labels[c.name] = c.label(int(levels[digit]))
+        texts.append(json.dumps({c.name: labels[c.name] for c in comparisons},
+                                separators=(",", ":")))
+    return pd.Series(np.array(texts, dtype=object)[inverse], index=pairs.index, dtype=object)
 
 
 def pair_frame(std: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
@@ -283,17 +320,22 @@ def crosswalk_rows(
         ],
         ignore_index=True,
     ).drop_duplicates()
-    matched_by = pd.Series("", index=std.index, dtype=object)
-    for rule in sorted(touched["rule"].unique()):
-        has = std.index.isin(touched.loc[touched["rule"] == rule, "rid"])
-        sep = np.where(matched_by.to_numpy() == "", "", ",")
-        matched_by = matched_by.where(~has, matched_by + sep + rule)
+    # one bit per rule and record, then one text per distinct set of rules: a
+    # million records share a handful of texts instead of holding one each
+    rules = sorted(touched["rule"].unique())
+    bits = np.zeros(len(std), dtype=np.int64)
+    for bit, rule in enumerate(rules):
+        at = std.index.get_indexer(touched.loc[touched["rule"] == rule, "rid"])
+        bits[at[at >= 0]] |= 1 << bit
+    codes, sets = pd.factorize(bits)
+    texts = np.array([",".join(r for b, r in enumerate(rules) if int(s) >> b & 1)
+                      or "singleton" for s in sets], dtype=object)
     return pd.DataFrame(
         {
             "source": std["source"].to_numpy(),
             "source_id": std["source_id"].to_numpy(),
             "golden_id": ids,
-            "matched_by": matched_by.replace("", "singleton").to_numpy(),
+            "matched_by": texts[codes],
             "resolved_at": resolved_at,
         },
         columns=CROSSWALK_COLUMNS,

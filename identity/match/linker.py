@@ -14,7 +14,7 @@ import logging
 import math
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -60,13 +60,18 @@ def link(keys: pd.DataFrame, settings: MatchSettings | None = None) -> LinkageRe
     pair), one `g_<comparison>` level column per comparison, `match_weight` and
     `match_probability`.
     """
+    return link_built(lambda: keys, settings)
+
+
+def link_built(build_keys: Callable[[], pd.DataFrame],
+               settings: MatchSettings | None = None) -> LinkageResult:
+    """`link` over the match keys `build_keys()` returns, which live in Python only
+    until DuckDB holds them.
+
+    Linkage's memory then goes to DuckDB's pair work rather than to a second
+    copy of a million records' keys (`identity.resolve` builds them this way).
+    """
     settings = settings or MatchSettings()
-    if _total_pairs(keys, settings.link_type) == 0:
-        sources = sorted(keys["source"].dropna().unique().tolist())
-        raise ValueError(f"link_type {settings.link_type!r} compares no pair of these "
-                         f"records (sources: {sources}); link_only needs two sources, "
-                         "dedupe two records of one: use link_and_dedupe or fix the "
-                         "source column")
     started = time.perf_counter()
     spill = tempfile.TemporaryDirectory(prefix="cdpkit-linkage-")
     # a progress bar on stdout would corrupt the CLI's and the Dagster log's output
@@ -77,23 +82,18 @@ def link(keys: pd.DataFrame, settings: MatchSettings | None = None) -> LinkageRe
         # growing with the candidate pairs
         con.execute(f"SET memory_limit = '{settings.memory_limit}'")
         con.execute(f"SET temp_directory = '{spill.name}'")
-        con.register("keys_frame", keys)
-        comparisons = _comparisons(keys.columns, settings)
-        con.execute(f"""
-            CREATE TABLE records AS SELECT *, {_tf_columns(comparisons)}
-            FROM keys_frame ORDER BY rid""")
-        con.unregister("keys_frame")
-        rules = usable_rules(settings.rules(), keys.columns)
+        population, columns, comparisons = _load_keys(con, build_keys(), settings)
+        rules = usable_rules(settings.rules(), columns)
         if not comparisons or not rules:
             raise ValueError("the records have no columns to compare or block on: "
-                             f"{sorted(keys.columns)}")
+                             f"{sorted(columns)}")
         timer = StageTimer()
         blocking = timer.time("blocking", candidate_pairs, con, "records", rules,
                               settings.link_type, settings.max_block_size)
         candidates = int(con.execute("SELECT count(*) FROM candidate_pairs").fetchall()[0][0])
         sampled = timer.time("compare_sample", _training_levels, con, comparisons, rules,
                              settings.training_pairs / max(candidates, 1), settings.seed)
-        model = timer.time("fit", _fit, con, keys, comparisons, rules, settings,
+        model = timer.time("fit", _fit, con, population, comparisons, rules, settings,
                            candidates / max(sampled, 1))
         pairs = timer.time("compare_and_score", score_candidates, con, model,
                            settings.review_threshold)
@@ -105,6 +105,39 @@ def link(keys: pd.DataFrame, settings: MatchSettings | None = None) -> LinkageRe
              "seconds": round(time.perf_counter() - started, 3)}
     log.info("probabilistic linkage: %s", stats)
     return LinkageResult(pairs, model, blocking, stats)
+
+
+@dataclass(frozen=True)
+class _Population:
+    """What fitting needs of the records once their keys are in DuckDB."""
+
+    #: per record (by rid), a code of its source
+    sources: np.ndarray
+    #: per term-frequency column, how many records hold a value
+    tf_totals: dict[str, int]
+
+
+def _load_keys(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, settings: MatchSettings,
+               ) -> tuple[_Population, list[str], list[Comparison]]:
+    """Table `records`: the keys with a term frequency per compared value; the keys
+    frame is not kept (the caller's reference is the only one left)."""
+    sources = pd.factorize(keys["source"])[0].astype(np.int32)
+    if _total_pairs(sources, settings.link_type) == 0:
+        names = sorted(keys["source"].dropna().unique().tolist())
+        raise ValueError(f"link_type {settings.link_type!r} compares no pair of these "
+                         f"records (sources: {names}); link_only needs two sources, "
+                         "dedupe two records of one: use link_and_dedupe or fix the "
+                         "source column")
+    columns = list(keys.columns)
+    comparisons = _comparisons(columns, settings)
+    tf_totals = {c.term_frequency: int(keys[c.term_frequency].notna().sum())
+                 for c in comparisons if c.term_frequency}
+    con.register("keys_frame", keys)
+    con.execute(f"""
+        CREATE TABLE records AS SELECT *, {_tf_columns(comparisons)}
+        FROM keys_frame ORDER BY rid""")
+    con.unregister("keys_frame")
+    return _Population(sources, tf_totals), columns, comparisons
 
 
 def _comparisons(columns: Sequence[str], settings: MatchSettings) -> list[Comparison]:
@@ -165,27 +198,26 @@ def _patterns(con: duckdb.DuckDBPyConnection, comparisons: Sequence[Comparison],
     ).df()
 
 
-def _random_pairs(keys: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
+def _random_pairs(sources: np.ndarray, settings: MatchSettings) -> pd.DataFrame:
     """Random record pairs that the link type would compare (nearly all non-matches)."""
     rng = np.random.default_rng(settings.seed)
-    n = len(keys)
+    n = len(sources)
     # past ~50 pairs per record, more random pairs sharpen no u that matters
     # and never more draws than distinct pairs, so a small table's few pairs do not
     # outweigh what `default_u` knows about random pairs
     wanted = min(settings.u_sample_pairs, max(100_000, 50 * n),
-                 _total_pairs(keys, settings.link_type))
+                 _total_pairs(sources, settings.link_type))
     draws = wanted * 2
     left, right = rng.integers(0, n, draws), rng.integers(0, n, draws)
     keep = left != right
     if settings.link_type != "link_and_dedupe":
-        source = keys["source"].to_numpy()
-        same = source[left] == source[right]
+        same = sources[left] == sources[right]
         keep &= same if settings.link_type == "dedupe" else ~same
     left, right = left[keep][:wanted], right[keep][:wanted]
     return pd.DataFrame({"rid_l": np.minimum(left, right), "rid_r": np.maximum(left, right)})
 
 
-def _fit(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame,
+def _fit(con: duckdb.DuckDBPyConnection, population: _Population,
          comparisons: Sequence[Comparison], rules: Sequence[BlockingRule],
          settings: MatchSettings, scale: float) -> MatchModel:
     """m by EM per blocking rule, u from random pairs, the prior from the candidates.
@@ -193,7 +225,7 @@ def _fit(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame,
     `scale` is candidate pairs per training pair: the sample's pattern counts
     times `scale` estimate the candidates' own.
     """
-    con.register("random_frame", _random_pairs(keys, settings))
+    con.register("random_frame", _random_pairs(population.sources, settings))
     sample = con.execute(f"""
         SELECT {gamma_select(comparisons)}
         FROM random_frame p JOIN records l ON l.rid = p.rid_l JOIN records r ON r.rid = p.rid_r
@@ -218,10 +250,9 @@ def _fit(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame,
     m = {c.name: _mean(estimates[c.name]) or default_m(c) for c in comparisons}
     patterns = _patterns(con, comparisons, "training_levels")
     patterns["n"] = patterns["n"] * scale
-    prior = solve_prior(patterns, comparisons, m, u, _total_pairs(keys, settings.link_type))
-    tf_totals = {c.term_frequency: int(keys[c.term_frequency].notna().sum())
-                 for c in comparisons if c.term_frequency}
-    return MatchModel(list(comparisons), m, u, prior, tf_totals,
+    prior = solve_prior(patterns, comparisons, m, u,
+                        _total_pairs(population.sources, settings.link_type))
+    return MatchModel(list(comparisons), m, u, prior, dict(population.tf_totals),
                       {"rules": per_rule, "random_pairs": len(sample)})
 
 
@@ -231,9 +262,10 @@ def _mean(estimates: list[dict[int, float]]) -> dict[int, float] | None:
     return {level: float(np.mean([e[level] for e in estimates])) for level in estimates[0]}
 
 
-def _total_pairs(keys: pd.DataFrame, link_type: str) -> int:
-    n = len(keys)
-    sizes = keys["source"].value_counts().to_numpy(dtype=np.int64)
+def _total_pairs(sources: np.ndarray, link_type: str) -> int:
+    """Pairs the link type compares among records of these source codes."""
+    n = len(sources)
+    sizes = np.bincount(sources[sources >= 0]).astype(np.int64)
     within = int((sizes * (sizes - 1) // 2).sum())
     everything = n * (n - 1) // 2
     return {"dedupe": within, "link_only": everything - within,
@@ -248,10 +280,11 @@ def score_candidates(con: duckdb.DuckDBPyConnection, model: MatchModel, review: 
 
     `pairs_table` holds `rid_l, rid_r, blocked_by`; `records_table` the match
     keys by `rid` with a `tf_<column>` frequency per term-frequency column.
+    A million pairs come back compact: levels as int8, and the term
+    frequencies stay in SQL, where the weights use them.
     """
     weights = " + ".join(model.weight_sql(c) for c in model.comparisons)
-    gammas = ", ".join(c.gamma for c in model.comparisons)
-    gammas += "".join(f", {c.tf}" for c in model.comparisons if c.term_frequency)
+    gammas = ", ".join(f"{c.gamma}::TINYINT AS {c.gamma}" for c in model.comparisons)
     floor = math.log2(review / (1 - review))
     pairs = con.execute(f"""
         SELECT * FROM (
@@ -269,4 +302,4 @@ def score_candidates(con: duckdb.DuckDBPyConnection, model: MatchModel, review: 
     return pairs
 
 
-__all__ = ["LinkageResult", "link", "score_candidates"]
+__all__ = ["LinkageResult", "link", "link_built", "score_candidates"]

@@ -61,7 +61,7 @@ class MatchSettings:
     training_pairs: int = 2_000_000
     #: DuckDB's memory for the pair work; past it, joins and aggregations spill
     #: to a temporary directory
-    memory_limit: str = "1GB"
+    memory_limit: str = "384MB"
     #: probability at or above which a pair merges automatically
     match_threshold: float = 0.95
     #: probability at or above which a pair below `match_threshold` goes to review

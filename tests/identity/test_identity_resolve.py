@@ -1,9 +1,14 @@
+import json
+
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 from identity_records import frame, record
 
-from identity.resolve import load_records, resolve, write_result
+from identity.match.comparisons import default_comparisons
+from identity.match.keys import KEY_SOURCES
+from identity.resolve import evidence_texts, load_records, resolve, write_result
 
 AT = pd.Timestamp("2025-06-01 12:00:00")
 
@@ -120,3 +125,17 @@ def test_resolve_accepts_a_duckdb_relation() -> None:
     relation = con.from_df(records)
     result = resolve(relation, resolved_at=AT)
     assert len(result.crosswalk) == 5
+
+
+def test_evidence_names_every_pairs_own_levels() -> None:
+    # every level of every default comparison, mixed at random: each pair's text
+    # must be its own levels' labels, whichever few thousand patterns occur
+    comparisons = default_comparisons([*KEY_SOURCES, "last_sound", "first_sound", "name_pair"])
+    rng = np.random.default_rng(3)
+    pairs = pd.DataFrame({c.gamma: rng.integers(-1, len(c.levels) + 1, 4_000).astype(np.int8)
+                          for c in comparisons})
+    texts = evidence_texts(pairs, comparisons)
+    for row, text in zip(pairs.itertuples(index=False), texts, strict=True):
+        levels = row._asdict()
+        assert json.loads(text) == {c.name: c.label(int(levels[c.gamma])) for c in comparisons}
+    assert len(comparisons) >= 8 and texts.nunique() > 1_000
