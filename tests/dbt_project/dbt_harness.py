@@ -11,10 +11,15 @@ from dbt.cli.main import dbtRunner, dbtRunnerResult
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
 
-def invoke_dbt(args: list[str], *, work_dir: Path, warehouse: Path) -> dbtRunnerResult:
-    """Run `dbt <args>` on the cdpkit project with CDP_WAREHOUSE_PATH set to `warehouse`."""
+def invoke_dbt(args: list[str], *, work_dir: Path, warehouse: Path | None = None,
+               environment: dict[str, str] | None = None) -> dbtRunnerResult:
+    """Run `dbt <args>` on the cdpkit project with CDP_WAREHOUSE_PATH set to `warehouse`
+    and the `environment` variables set (CDP_PG_DB for the postgres target)."""
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("CDP_WAREHOUSE_PATH", str(warehouse))
+        if warehouse is not None:
+            env.setenv("CDP_WAREHOUSE_PATH", str(warehouse))
+        for name, value in (environment or {}).items():
+            env.setenv(name, value)
         env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
         return dbtRunner().invoke(
             [

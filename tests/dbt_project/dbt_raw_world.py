@@ -140,8 +140,8 @@ insert into raw_erp.partners values
 
 create table raw_erp.sale_orders (
     id bigint, name varchar, partner_id bigint, partner_id__name varchar, date_order varchar,
-    amount_untaxed double, amount_total double, currency_id bigint, currency_id__name varchar,
-    state varchar, create_date varchar, write_date varchar,
+    amount_untaxed double precision, amount_total double precision, currency_id bigint,
+    currency_id__name varchar, state varchar, create_date varchar, write_date varchar,
     _dlt_load_id varchar, _dlt_id varchar
 );
 insert into raw_erp.sale_orders values
@@ -158,8 +158,9 @@ insert into raw_erp.sale_orders values
 
 create table raw_erp.invoices (
     id bigint, name varchar, move_type varchar, partner_id bigint, partner_id__name varchar,
-    invoice_date varchar, invoice_origin varchar, amount_untaxed double, amount_total double,
-    amount_residual double, currency_id bigint, currency_id__name varchar, state varchar,
+    invoice_date varchar, invoice_origin varchar, amount_untaxed double precision,
+    amount_total double precision, amount_residual double precision, currency_id bigint,
+    currency_id__name varchar, state varchar,
     payment_state varchar, create_date varchar, write_date varchar,
     _dlt_load_id varchar, _dlt_id varchar
 );
@@ -273,28 +274,28 @@ create table identity.golden_profiles (
     street varchar, city varchar, postcode varchar, country_code varchar,
     first_name_source varchar, last_name_source varchar, email_source varchar,
     phone_source varchar, street_source varchar, city_source varchar,
-    postcode_source varchar, country_code_source varchar, source_systems varchar[],
+    postcode_source varchar, country_code_source varchar, source_systems varchar,
     member_count bigint, first_seen_at timestamptz, last_seen_at timestamptz,
     resolved_at timestamptz
 );
 insert into identity.golden_profiles values
     ('gc-anna', 'Anna', 'Schmidt', 'anna.schmidt@example.com', '+49301234567',
      'Hauptstr. 1', 'Berlin', '10115', 'DE', 'shop', 'shop', 'shop', 'shop', 'shop', 'shop',
-     'shop', 'shop', ['email', 'erp', 'shop'], 3, '2024-01-01T08:00:00Z',
+     'shop', 'shop', 'email,erp,shop', 3, '2024-01-01T08:00:00Z',
      '2025-02-01T10:00:00Z', '2025-06-01T00:00:00Z'),
     ('gc-ben', 'Ben', 'Müller', 'ben.mueller@example.com', '+4989555000',
      'Leopoldstr. 5', 'München', '80802', 'DE', 'shop', 'shop', 'shop', 'shop', 'shop',
-     'shop', 'shop', 'shop', ['erp', 'shop', 'social'], 3, '2021-05-01T00:00:00Z',
+     'shop', 'shop', 'shop', 'erp,shop,social', 3, '2021-05-01T00:00:00Z',
      '2025-03-01T12:00:00Z', '2025-06-01T00:00:00Z'),
     ('gc-carla', 'Carla', 'Rossi', 'carla.rossi@example.com', '+39061234', 'Hafenweg 2',
      'Hamburg', '20457', 'DE', 'email', 'email', 'email', 'email', 'erp', 'erp', 'erp', 'erp',
-     ['email', 'erp', 'shop'], 3, '2024-01-02T10:00:00Z', '2025-01-05T08:00:00Z',
+     'email,erp,shop', 3, '2024-01-02T10:00:00Z', '2025-01-05T08:00:00Z',
      '2025-06-01T00:00:00Z'),
     ('gc-eve', null, null, null, null, null, null, null, null, null, null, null, null, null,
-     null, null, null, ['social'], 1, '2022-05-01T00:00:00Z', '2022-05-01T00:00:00Z',
+     null, null, null, 'social', 1, '2022-05-01T00:00:00Z', '2022-05-01T00:00:00Z',
      '2025-06-01T00:00:00Z'),
     ('gc-dave', 'Dave', null, 'dave@example.com', null, null, null, null, 'GB', 'email',
-     null, 'email', null, null, null, null, 'email', ['email'], 1, '2024-07-01T08:00:00Z',
+     null, 'email', null, null, null, null, 'email', 'email', 1, '2024-07-01T08:00:00Z',
      '2025-03-03T08:00:00Z', '2025-06-01T00:00:00Z');
 
 create table identity.match_edges (
@@ -320,3 +321,11 @@ def build_raw_warehouse(path: str) -> None:
     with duckdb.connect(path) as connection:
         connection.execute("set TimeZone = 'Europe/Berlin'")
         connection.execute(SQL)
+
+
+def build_raw_postgres(connection) -> None:  # noqa: ANN001 - a psycopg2 connection
+    """The same raw_* and identity schemas in a PostgreSQL database (the SQL above is
+    plain enough for both engines)."""
+    with connection.cursor() as cursor:
+        cursor.execute(SQL)
+    connection.commit()

@@ -56,10 +56,13 @@ final as (
     select
         orders.*,
         '{{ var("reporting_currency") }}' as reporting_currency_code,
-        case
-            when orders.currency_code = '{{ var("reporting_currency") }}' then 1.0
-            else order_rates.rate
-        end as fx_rate
+        cast(
+            case
+                when orders.currency_code = '{{ var("reporting_currency") }}' then 1.0
+                else order_rates.rate
+            end
+            as numeric(18, 8)
+        ) as fx_rate
 
     from orders
     left join order_rates

@@ -1,0 +1,99 @@
+"""The dbt project on PostgreSQL (profile target `postgres`, the server on 127.0.0.1:5432):
+every seed, model, unit and data test builds there, and the marts hold the same rows
+as the same raw data gives on DuckDB."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import psycopg2
+import pytest
+from dbt_harness import failures, invoke_dbt
+from dbt_raw_world import build_raw_postgres, build_raw_warehouse
+
+SERVER = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "test"}
+#: customer_metrics are computed at the build time unless told: both builds use one
+VARS = json.dumps({"metrics_as_of": "2025-07-01 00:00:00"})
+#: each mart and its primary key
+MARTS = {
+    "dim_customers": "golden_id",
+    "fct_orders": "order_key",
+    "fct_touchpoints": "touchpoint_key",
+    "customer_metrics": "golden_id",
+}
+
+
+@pytest.fixture(scope="module")
+def postgres_database() -> Iterator[str]:
+    """A database of its own on the local server, dropped afterwards."""
+    name = f"cdpkit_dbt_{secrets.token_hex(4)}"
+    admin = psycopg2.connect(**SERVER)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'create database "{name}"')
+        # raw timestamps must read the same whatever the session's time zone
+        cursor.execute(f"alter database \"{name}\" set timezone = 'Europe/Berlin'")
+    try:
+        yield name
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'drop database if exists "{name}" with (force)')
+        admin.close()
+
+
+@pytest.fixture(scope="module")
+def postgres_build(postgres_database, tmp_path_factory) -> str:
+    with psycopg2.connect(**{**SERVER, "dbname": postgres_database}) as connection:
+        build_raw_postgres(connection)
+    work_dir = tmp_path_factory.mktemp("dbt_postgres")
+    result = invoke_dbt(["build", "--target", "postgres", "--vars", VARS], work_dir=work_dir,
+                        environment={"CDP_PG_DB": postgres_database})
+    assert result.success, failures(result)
+    return postgres_database
+
+
+@pytest.fixture(scope="module")
+def duckdb_build(tmp_path_factory) -> Path:
+    work_dir = tmp_path_factory.mktemp("dbt_duckdb_twin")
+    warehouse = work_dir / "cdp.duckdb"
+    build_raw_warehouse(str(warehouse))
+    result = invoke_dbt(["build", "--vars", VARS], work_dir=work_dir, warehouse=warehouse)
+    assert result.success, failures(result)
+    return warehouse
+
+
+def postgres_rows(database: str, mart: str, key: str) -> list[dict]:
+    with psycopg2.connect(**{**SERVER, "dbname": database}) as connection, \
+            connection.cursor() as cursor:
+        cursor.execute(f"select * from marts.{mart} order by {key}")
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def duckdb_rows(warehouse: Path, mart: str, key: str) -> list[dict]:
+    with duckdb.connect(str(warehouse)) as connection:
+        cursor = connection.execute(f"select * from marts.{mart} order by {key}")
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def test_every_node_builds_on_postgres(postgres_build) -> None:
+    with psycopg2.connect(**{**SERVER, "dbname": postgres_build}) as connection, \
+            connection.cursor() as cursor:
+        cursor.execute("select count(*) from marts.dim_customers")
+        assert cursor.fetchone()[0] == 5
+
+
+@pytest.mark.parametrize("mart", sorted(MARTS))
+def test_marts_hold_the_same_rows_on_postgres_and_duckdb(mart, postgres_build,
+                                                         duckdb_build) -> None:
+    key = MARTS[mart]
+    on_postgres = postgres_rows(postgres_build, mart, key)
+    on_duckdb = duckdb_rows(duckdb_build, mart, key)
+    assert on_postgres, f"marts.{mart} is empty"
+    assert list(on_postgres[0]) == list(on_duckdb[0])
+    assert on_postgres == on_duckdb
