@@ -7,9 +7,11 @@ differ. The credentials here are the simulators' own sandbox defaults.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,10 +47,28 @@ def simulator_env(base_urls: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+def world_clock(world: Path) -> str | None:
+    """When the sandbox world was generated, as `YYYY-MM-DD HH:MM:SS` UTC.
+
+    Its sources know nothing later, so customer metrics are computed as of then
+    (`CDP_METRICS_AS_OF`, read by dbt's `customer_metrics`), not as of today: a
+    world generated for 2025-06-01 would otherwise have every customer lapsed.
+    """
+    manifest = world / "manifest.json"
+    if not manifest.exists():
+        return None
+    generated = json.loads(manifest.read_text(encoding="utf-8")).get("generated_at")
+    if not generated:
+        return None
+    moment = datetime.fromisoformat(generated.replace("Z", "+00:00")).astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
 @contextmanager
-def simulator_environment(base_urls: Mapping[str, str]) -> Iterator[None]:
+def simulator_environment(base_urls: Mapping[str, str],
+                          extra: Mapping[str, str] | None = None) -> Iterator[None]:
     """Point every source's variables at simulators for the block, then restore them."""
-    env = simulator_env(base_urls)
+    env = {**simulator_env(base_urls), **(extra or {})}
     previous = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
     try:
@@ -68,7 +88,9 @@ def running_simulators(world: Path) -> Iterator[dict[str, SimulatorHandle]]:
 
     handles = start_all(world, **SIMULATOR_OPTIONS)
     try:
-        with simulator_environment({s: h.base_url for s, h in handles.items()}):
+        clock = world_clock(world)
+        with simulator_environment({s: h.base_url for s, h in handles.items()},
+                                   {"CDP_METRICS_AS_OF": clock} if clock else None):
             yield handles
     finally:
         for handle in handles.values():

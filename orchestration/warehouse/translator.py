@@ -1,7 +1,8 @@
 """Asset keys and groups for dbt nodes that read like the warehouse layout.
 
 Models are keyed `<layer>/<model>` (`staging/stg_shop__customers`,
-`marts/dim_customers`) and grouped per layer, seeds as `reference/<seed>`; dbt sources are keyed
+`marts/dim_customers`) and grouped per layer, seeds as `reference/<seed>`, snapshots
+as `snapshots/<snapshot>`; dbt sources are keyed
 `<source>/<table>`, exactly the keys of the dlt and identity assets that
 produce them.
 """
@@ -18,6 +19,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 def _layer(props: Mapping[str, Any]) -> str:
     if props.get("resource_type") == "seed":
         return "reference"  # seeds/ holds reference data (exchange rates), schema `reference`
+    if props.get("resource_type") == "snapshot":
+        return "snapshots"  # SCD2 histories (dim_customers_history), schema `snapshots`
     fqn = props.get("fqn") or []
     return fqn[1] if len(fqn) > 2 else "models"
 

@@ -18,12 +18,13 @@ from dbt_raw_world import build_raw_postgres, build_raw_warehouse
 SERVER = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "test"}
 #: customer_metrics are computed at the build time unless told: both builds use one
 VARS = json.dumps({"metrics_as_of": "2025-07-01 00:00:00"})
-#: each mart and its primary key
-MARTS = {
-    "dim_customers": "golden_id",
-    "fct_orders": "order_key",
-    "fct_touchpoints": "touchpoint_key",
-    "customer_metrics": "golden_id",
+#: each mart, its masked bi view and the history, with the primary key to order by
+KEYS = {"dim_customers": "golden_id", "fct_orders": "order_key",
+        "fct_touchpoints": "touchpoint_key", "customer_metrics": "golden_id"}
+RELATIONS = {
+    **{f"marts.{name}": key for name, key in KEYS.items()},
+    **{f"bi.{name}": key for name, key in KEYS.items()},
+    "snapshots.dim_customers_history": "golden_id",
 }
 
 
@@ -66,19 +67,25 @@ def duckdb_build(tmp_path_factory) -> Path:
     return warehouse
 
 
-def postgres_rows(database: str, mart: str, key: str) -> list[dict]:
+def postgres_rows(database: str, relation: str, key: str) -> list[dict]:
     with psycopg2.connect(**{**SERVER, "dbname": database}) as connection, \
             connection.cursor() as cursor:
-        cursor.execute(f"select * from marts.{mart} order by {key}")
-        names = [column.name for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        cursor.execute(f"select * from {relation} order by {key}")
+        return business_columns([column.name for column in cursor.description],
+                                cursor.fetchall())
 
 
-def duckdb_rows(warehouse: Path, mart: str, key: str) -> list[dict]:
+def duckdb_rows(warehouse: Path, relation: str, key: str) -> list[dict]:
     with duckdb.connect(str(warehouse)) as connection:
-        cursor = connection.execute(f"select * from marts.{mart} order by {key}")
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        cursor = connection.execute(f"select * from {relation} order by {key}")
+        return business_columns([column[0] for column in cursor.description],
+                                cursor.fetchall())
+
+
+def business_columns(names: list[str], rows: list[tuple]) -> list[dict]:
+    """Rows without dbt's snapshot bookkeeping (`dbt_valid_from`, ...: build times)."""
+    return [{name: value for name, value in zip(names, row, strict=True)
+             if not name.startswith("dbt_")} for row in rows]
 
 
 def test_every_node_builds_on_postgres(postgres_build) -> None:
@@ -88,12 +95,12 @@ def test_every_node_builds_on_postgres(postgres_build) -> None:
         assert cursor.fetchone()[0] == 5
 
 
-@pytest.mark.parametrize("mart", sorted(MARTS))
-def test_marts_hold_the_same_rows_on_postgres_and_duckdb(mart, postgres_build,
+@pytest.mark.parametrize("relation", sorted(RELATIONS))
+def test_marts_hold_the_same_rows_on_postgres_and_duckdb(relation, postgres_build,
                                                          duckdb_build) -> None:
-    key = MARTS[mart]
-    on_postgres = postgres_rows(postgres_build, mart, key)
-    on_duckdb = duckdb_rows(duckdb_build, mart, key)
-    assert on_postgres, f"marts.{mart} is empty"
+    key = RELATIONS[relation]
+    on_postgres = postgres_rows(postgres_build, relation, key)
+    on_duckdb = duckdb_rows(duckdb_build, relation, key)
+    assert on_postgres, f"{relation} is empty"
     assert list(on_postgres[0]) == list(on_duckdb[0])
     assert on_postgres == on_duckdb

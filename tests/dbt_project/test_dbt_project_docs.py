@@ -42,7 +42,8 @@ def test_every_mart_column_is_documented_and_contracted(manifest):
 
 def test_schemas_are_the_layer_names(manifest):
     schemas = {node["fqn"][1]: node["schema"] for node in models(manifest)}
-    assert schemas == {"staging": "staging", "intermediate": "intermediate", "marts": "marts"}
+    assert schemas == {"staging": "staging", "intermediate": "intermediate", "marts": "marts",
+                       "bi": "bi"}
 
 
 def test_pre_identity_tag_covers_raw_staging_and_the_unioned_records(manifest):

@@ -1,10 +1,11 @@
 {#-
-    One row per golden customer: RFM, value, churn risk and engagement at `as_of_at`
-    (var `metrics_as_of`, a timestamp; the build time when unset). Every rule and
+    One row per golden customer: RFM, value, churn risk and engagement at `as_of_at`:
+    var `metrics_as_of`, else the environment's CDP_METRICS_AS_OF (a timestamp, UTC;
+    the sandbox sets its world's clock there), else the build time. Every rule and
     threshold is in the column docs (`_marts__models.yml`).
 -#}
 
-{%- set as_of = var('metrics_as_of', none) -%}
+{%- set as_of = var('metrics_as_of', none) or env_var('CDP_METRICS_AS_OF', '') -%}
 
 with
 
@@ -72,6 +73,8 @@ order_gaps as (
         order_stats.*,
         {{ dbt.datediff('order_stats.last_order_at', 'as_of.as_of_at', 'day') }}
             as recency_days,
+        {{ dbt.datediff('order_stats.first_order_at', 'as_of.as_of_at', 'day') }}
+            as tenure_days,
         case
             when order_stats.frequency >= 2
                 then 1.0 * {{ dbt.datediff('order_stats.first_order_at',
@@ -101,13 +104,14 @@ rfm as (
         order_gaps.*,
         coalesce(order_gaps.own_cadence_days, typical_cadence.cadence_days)
             as purchase_cadence_days,
-        -- ties share a score: the share of customers at or below the value, in fifths
-        cast(ceil(5 * cume_dist() over (order by order_gaps.recency_days desc)) as integer)
-            as recency_score,
-        cast(ceil(5 * cume_dist() over (order by order_gaps.frequency)) as integer)
-            as frequency_score,
-        cast(ceil(5 * cume_dist() over (order by order_gaps.monetary_value)) as integer)
-            as monetary_score
+        -- fifths of the share of customers below the value: ties share a score, and
+        -- the lowest value (the many one-order customers) scores 1
+        cast(least(5, 1 + floor(5 * percent_rank() over (
+            order by order_gaps.recency_days desc))) as integer) as recency_score,
+        cast(least(5, 1 + floor(5 * percent_rank() over (
+            order by order_gaps.frequency))) as integer) as frequency_score,
+        cast(least(5, 1 + floor(5 * percent_rank() over (
+            order by order_gaps.monetary_value))) as integer) as monetary_score
 
     from order_gaps
     cross join typical_cadence
@@ -228,12 +232,14 @@ final as (
             when value_and_risk.overdue_ratio < 3 then 'medium'
             else 'high'
         end as churn_risk,
+        -- orders a year over the customer's tenure (a year at least, so two quick
+        -- orders do not make a weekly buyer), each worth the average order
         cast(
             case
-                when value_and_risk.purchase_cadence_days is null then null
-                else value_and_risk.average_order_value
-                    * 365.0 / greatest(value_and_risk.purchase_cadence_days, 1.0)
-                    / greatest(value_and_risk.overdue_ratio, 1.0)
+                when value_and_risk.golden_id is null then null
+                else value_and_risk.average_order_value * value_and_risk.frequency
+                    * 365.0 / greatest(value_and_risk.tenure_days, 365)
+                    / greatest(coalesce(value_and_risk.overdue_ratio, 1.0), 1.0)
             end
             as numeric(18, 2)
         ) as predicted_12m_value,

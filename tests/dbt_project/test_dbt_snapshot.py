@@ -1,0 +1,60 @@
+"""The SCD2 history of dim_customers (snapshots/dim_customers_history.yml): a change to a
+customer's profile closes the old version and opens a new one; a run that changes
+nothing adds no version; a customer gone from dim_customers has its version closed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt_harness import failures, invoke_dbt
+from dbt_raw_world import build_raw_warehouse
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory) -> dict[str, list[tuple]]:
+    """The history after three builds: as loaded, unchanged, then Anna moved to
+    Potsdam and Dave's profile gone."""
+    work_dir = tmp_path_factory.mktemp("dbt_snapshot")
+    warehouse = work_dir / "cdp.duckdb"
+    build_raw_warehouse(str(warehouse))
+    versions = {}
+    for step in ("first", "unchanged", "changed"):
+        if step == "changed":
+            with duckdb.connect(str(warehouse)) as connection:
+                connection.execute("update identity.golden_profiles set city = 'Potsdam' "
+                                   "where golden_id = 'gc-anna'")
+                connection.execute("delete from identity.golden_profiles "
+                                   "where golden_id = 'gc-dave'")
+        result = invoke_dbt(["build", "--exclude", "test_type:data"], work_dir=work_dir,
+                            warehouse=warehouse)
+        assert result.success, failures(result)
+        versions[step] = rows(warehouse)
+    return versions
+
+
+def rows(warehouse: Path) -> list[tuple]:
+    with duckdb.connect(str(warehouse)) as connection:
+        return connection.execute("""
+            select golden_id, city, dbt_valid_to is null as is_current
+            from snapshots.dim_customers_history
+            order by golden_id, dbt_valid_from""").fetchall()
+
+
+def test_the_first_build_holds_one_current_version_per_customer(history):
+    first = history["first"]
+    assert len(first) == 5 and all(current for _, _, current in first)
+
+
+def test_a_build_that_changes_nothing_adds_no_version(history):
+    assert history["unchanged"] == history["first"]
+
+
+def test_a_change_closes_the_old_version_and_a_gone_customer_is_closed(history):
+    changed = history["changed"]
+    anna = [row for row in changed if row[0] == "gc-anna"]
+    assert anna == [("gc-anna", "Berlin", False), ("gc-anna", "Potsdam", True)]
+    assert [row for row in changed if row[0] == "gc-dave"] == [("gc-dave", None, False)]
+    others = [row for row in changed if row[0] not in ("gc-anna", "gc-dave")]
+    assert others == [row for row in history["first"] if row[0] not in ("gc-anna", "gc-dave")]
