@@ -8,7 +8,7 @@ import sys
 import duckdb
 
 from cdpkit.cli import main
-from cdpkit.sandbox_env import SANDBOX_CREDENTIALS, simulator_env
+from cdpkit.sandbox_env import SANDBOX_CREDENTIALS, simulator_env, world_clock
 
 
 def test_sql_prints_the_rows_of_a_query(tmp_path, capsys):
@@ -65,3 +65,12 @@ def test_graph_shows_every_layer_in_order(capsys):
     assert "dim_customers" in out and "fct_orders" in out and "crosswalk" in out
     assert "models[" not in out, "every dbt node sits in a named layer"
     assert "intermediate --> identity" not in out, "the group graph must not loop back"
+
+
+def test_customer_metrics_run_on_the_sandbox_worlds_clock(tmp_path):
+    # a world generated for 2025-06-01 knows nothing later: metrics are as of then
+    (tmp_path / "manifest.json").write_text('{"generated_at": "2025-06-01T00:00:00Z"}')
+    assert world_clock(tmp_path) == "2025-06-01 00:00:00"
+    (tmp_path / "manifest.json").write_text('{"generated_at": "2025-06-01T02:30:00+02:00"}')
+    assert world_clock(tmp_path) == "2025-06-01 00:30:00"
+    assert world_clock(tmp_path / "missing") is None

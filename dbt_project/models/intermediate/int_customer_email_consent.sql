@@ -21,23 +21,7 @@ ranked as (
         signal_at,
         row_number() over (
             partition by golden_id
-            order by
-                signal_at desc nulls last,
-                case consent_status
-                    when 'unsubscribed' then 1
-                    when 'cleaned' then 2
-                    when 'not_subscribed' then 3
-                    when 'pending' then 4
-                    when 'subscribed' then 5
-                    else 6
-                end,
-                case consent_source
-                    when 'erp' then 1
-                    when 'email' then 2
-                    when 'shop' then 3
-                    else 4
-                end,
-                source_record_id
+            order by {{ consent_precedence() }}
         ) as signal_rank
 
     from signals
