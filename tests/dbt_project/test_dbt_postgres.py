@@ -21,7 +21,7 @@ VARS = json.dumps({"metrics_as_of": "2025-07-01 00:00:00"})
 #: each mart, its masked bi view and the history, with the primary key to order by
 KEYS = {"dim_customers": "golden_id", "fct_orders": "order_key",
         "fct_touchpoints": "touchpoint_key", "customer_metrics": "golden_id",
-        "customer_consent": "consent_key"}
+        "customer_consent": "consent_key", "fct_order_lines": "order_line_key"}
 RELATIONS = {
     **{f"marts.{name}": key for name, key in KEYS.items()},
     **{f"bi.{name}": key for name, key in KEYS.items()},
