@@ -68,7 +68,13 @@ shop_order_rows as (
         not shop_orders.is_cancelled and shop_deletions.source_id is null as is_revenue_order,
         coalesce(shop_orders.total_currency_code, shop_orders.currency_code) as currency_code,
         coalesce(shop_orders.total_amount, 0) as gross_amount,
-        coalesce(refunds_per_order.refunded_amount, 0) as refunded_amount
+        coalesce(refunds_per_order.refunded_amount, 0) as refunded_amount,
+        -- what the warehouse last learned of the order: its latest load, or that it was
+        -- deleted in the shop (greatest skips a NULL)
+        greatest(
+            {{ dlt_loaded_at('shop_orders.dlt_load_id') }},
+            shop_deletions.deleted_detected_at
+        ) as loaded_at
 
     from shop_orders
     left join refunds_per_order
@@ -90,7 +96,11 @@ erp_order_rows as (
         erp_sale_orders.is_confirmed and erp_deletions.source_id is null as is_revenue_order,
         currency_code,
         coalesce(amount_total, 0) as gross_amount,
-        cast(0 as numeric(18, 2)) as refunded_amount
+        cast(0 as numeric(18, 2)) as refunded_amount,
+        greatest(
+            {{ dlt_loaded_at('erp_sale_orders.dlt_load_id') }},
+            erp_deletions.deleted_detected_at
+        ) as loaded_at
 
     from erp_sale_orders
     left join erp_deletions
@@ -121,7 +131,8 @@ final as (
         orders.currency_code,
         orders.gross_amount,
         orders.refunded_amount,
-        orders.gross_amount - orders.refunded_amount as net_amount
+        orders.gross_amount - orders.refunded_amount as net_amount,
+        orders.loaded_at
 
     from orders
     left join crosswalk

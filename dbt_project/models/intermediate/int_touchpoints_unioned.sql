@@ -57,7 +57,8 @@ order_touchpoints as (
         orders.currency_code,
         -- a cancelled or deleted order was an interaction, not revenue
         case when orders.is_revenue_order then orders.net_amount_reporting end
-            as amount_reporting
+            as amount_reporting,
+        orders.loaded_at
 
     from orders
 
@@ -75,7 +76,8 @@ invoice_touchpoints as (
             as occurred_at,
         invoices.amount_total as amount,
         invoices.currency_code,
-        cast(null as numeric(18, 2)) as amount_reporting
+        cast(null as numeric(18, 2)) as amount_reporting,
+        {{ dlt_loaded_at('invoices.dlt_load_id') }} as loaded_at
 
     from invoices
     where invoices.is_posted
@@ -93,7 +95,8 @@ email_touchpoints as (
         email_activity.occurred_at,
         cast(null as numeric(18, 2)) as amount,
         cast(null as {{ dbt.type_string() }}) as currency_code,
-        cast(null as numeric(18, 2)) as amount_reporting
+        cast(null as numeric(18, 2)) as amount_reporting,
+        {{ dlt_loaded_at('email_activity.dlt_load_id') }} as loaded_at
 
     from email_activity
     where email_activity.action in ('sent', 'open', 'click', 'bounce', 'unsubscribe')
@@ -111,7 +114,8 @@ tweet_touchpoints as (
         tweets.created_at as occurred_at,
         cast(null as numeric(18, 2)) as amount,
         cast(null as {{ dbt.type_string() }}) as currency_code,
-        cast(null as numeric(18, 2)) as amount_reporting
+        cast(null as numeric(18, 2)) as amount_reporting,
+        {{ dlt_loaded_at('tweets.dlt_load_id') }} as loaded_at
 
     from tweets
     where tweets.author_user_id <> '{{ var("brand_x_user_id") }}'
@@ -128,7 +132,8 @@ message_touchpoints as (
         direct_messages.created_at as occurred_at,
         cast(null as numeric(18, 2)) as amount,
         cast(null as {{ dbt.type_string() }}) as currency_code,
-        cast(null as numeric(18, 2)) as amount_reporting
+        cast(null as numeric(18, 2)) as amount_reporting,
+        {{ dlt_loaded_at('direct_messages.dlt_load_id') }} as loaded_at
 
     from direct_messages
     where direct_messages.sender_user_id <> '{{ var("brand_x_user_id") }}'
@@ -175,7 +180,9 @@ final as (
         unioned.reference_id,
         cast(unioned.amount as numeric(18, 2)) as amount,
         unioned.currency_code,
-        cast(unioned.amount_reporting as numeric(18, 2)) as amount_reporting
+        cast(unioned.amount_reporting as numeric(18, 2)) as amount_reporting,
+        unioned.loaded_at,
+        crosswalk.resolved_at as identity_resolved_at
 
     from unioned
     left join crosswalk
