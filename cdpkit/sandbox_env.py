@@ -82,11 +82,13 @@ def simulator_environment(base_urls: Mapping[str, str],
 
 
 @contextmanager
-def running_simulators(world: Path) -> Iterator[dict[str, SimulatorHandle]]:
-    """Serve `world` on loopback for the duration of the block, with the env set."""
+def running_simulators(world: Path, options: Mapping[str, Mapping] | None = None,
+                       ) -> Iterator[dict[str, SimulatorHandle]]:
+    """Serve `world` on loopback for the duration of the block, with the env set;
+    `options` per simulator (default `SIMULATOR_OPTIONS`)."""
     from sandbox.simulators import start_all
 
-    handles = start_all(world, **SIMULATOR_OPTIONS)
+    handles = start_all(world, **(SIMULATOR_OPTIONS if options is None else options))
     try:
         clock = world_clock(world)
         with simulator_environment({s: h.base_url for s, h in handles.items()},
