@@ -263,3 +263,14 @@ def test_order_lines_add_up_to_their_order_and_carry_its_customer(warehouse):
     assert (first[2], first[3], first[4], first[5]) == (2, Decimal("50.00"), Decimal("100.00"),
                                                         Decimal("100.00"))
     assert all(row[4] == row[6] for row in lines)  # one line per order here
+
+
+def test_dim_customers_carries_segment_risk_and_contactability(warehouse, customers):
+    metrics = rows_by_key(warehouse, "select * from marts.customer_metrics")
+    for golden_id, customer in customers.items():
+        for column in ("rfm_segment", "churn_risk", "predicted_12m_value",
+                       "engagement_score", "preferred_channel"):
+            assert customer[column] == metrics[golden_id][column], (golden_id, column)
+        assert customer["can_email"] == (customer["email_consent_status"] == "subscribed")
+        assert customer["can_sms"] is False  # nobody in the fixture opted in to SMS
+    assert customers["gc-carla"]["can_email"] is True

@@ -47,7 +47,14 @@ final as (
         customers.net_revenue,
         customers.email_consent_status,
         customers.email_consent_source,
-        customers.email_consent_updated_at
+        customers.email_consent_updated_at,
+        customers.can_email,
+        customers.can_sms,
+        customers.rfm_segment,
+        customers.churn_risk,
+        customers.predicted_12m_value,
+        customers.engagement_score,
+        customers.preferred_channel
 
     from customers
 

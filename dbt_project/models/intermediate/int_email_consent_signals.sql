@@ -69,14 +69,8 @@ shop_signals as (
         crosswalk.golden_id,
         'shop' as consent_source,
         shop_customers.customer_id as source_record_id,
-        case shop_customers.email_marketing_state
-            when 'SUBSCRIBED' then 'subscribed'
-            when 'UNSUBSCRIBED' then 'unsubscribed'
-            when 'NOT_SUBSCRIBED' then 'not_subscribed'
-            when 'PENDING' then 'pending'
-            when 'INVALID' then 'cleaned'
-            else 'unknown'
-        end as consent_status,
+        {{ shopify_consent_status('shop_customers.email_marketing_state') }}
+            as consent_status,
         shop_customers.email_consent_updated_at as signal_at
 
     from shop_customers

@@ -11,7 +11,7 @@ with
 
 customers as (
 
-    select * from {{ ref('dim_customers') }}
+    select * from {{ ref('stg_identity__golden_profiles') }}
 
 ),
 

@@ -26,6 +26,30 @@ email_consent as (
 
 ),
 
+metrics as (
+
+    select * from {{ ref('customer_metrics') }}
+
+),
+
+consent as (
+
+    select * from {{ ref('customer_consent') }}
+
+),
+
+contactability as (
+
+    select
+        golden_id,
+        max(case when channel = 'email' and can_contact then 1 else 0 end) = 1 as can_email,
+        max(case when channel = 'sms' and can_contact then 1 else 0 end) = 1 as can_sms
+
+    from consent
+    group by golden_id
+
+),
+
 source_systems_per_customer as (
 
     select distinct
@@ -123,7 +147,14 @@ final as (
         ) as net_revenue,
         coalesce(email_consent.email_consent_status, 'unknown') as email_consent_status,
         email_consent.email_consent_source,
-        email_consent.email_consent_updated_at
+        email_consent.email_consent_updated_at,
+        coalesce(contactability.can_email, false) as can_email,
+        coalesce(contactability.can_sms, false) as can_sms,
+        metrics.rfm_segment,
+        metrics.churn_risk,
+        metrics.predicted_12m_value,
+        metrics.engagement_score,
+        metrics.preferred_channel
 
     from golden_profiles
     left join members
@@ -134,6 +165,10 @@ final as (
         on golden_profiles.golden_id = customer_orders.golden_id
     left join email_consent
         on golden_profiles.golden_id = email_consent.golden_id
+    left join contactability
+        on golden_profiles.golden_id = contactability.golden_id
+    left join metrics
+        on golden_profiles.golden_id = metrics.golden_id
 
 )
 
