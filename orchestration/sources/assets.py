@@ -26,6 +26,7 @@ from orchestration.resources import (
     WarehouseResource,
 )
 from orchestration.settings import state_dir, warehouse_path
+from orchestration.sources.row_counts import with_row_counts
 
 
 class RawLayerTranslator(DagsterDltTranslator):
@@ -79,7 +80,7 @@ def _run(
     before = drift.snapshot(pipeline)
     events = dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline)
     report = None
-    for event in events.fetch_row_count():
+    for event in with_row_counts(events, pipeline):
         if report is None:  # the load is done once the first materialisation comes out
             report = drift.detect(pipeline, before, source_name)
         cursors = cursor_positions(pipeline.state, source_name)

@@ -47,6 +47,7 @@ from connectors.settings import optional_setting
 from orchestration.resources import WarehouseResource
 from orchestration.settings import drop_dir, state_dir, warehouse_path
 from orchestration.sources.assets import RawLayerTranslator
+from orchestration.sources.row_counts import with_row_counts
 
 SOURCE = "files"
 GROUP = "raw_files"
@@ -82,7 +83,7 @@ def sync_files(context: AssetExecutionContext, dlt: DagsterDltResource,
     before = drift.snapshot(pipeline)
     events = dlt.run(context=context, dlt_source=file_drops.source(), dlt_pipeline=pipeline)
     summary: dict[str, int] | None = None
-    for event in events.fetch_row_count():
+    for event in with_row_counts(events, pipeline):
         if summary is None:  # the load is done once the first materialisation comes out
             summary = last_sync_summary(pipeline)
             report = drift.detect(pipeline, before, SOURCE)
