@@ -15,6 +15,7 @@ from typing import TypeVar
 from dagster import AssetMaterialization, MaterializeResult
 from dagster._core.definitions.metadata.metadata_set import TableMetadataSet
 from dlt import Pipeline
+from dlt.destinations.exceptions import DatabaseUndefinedRelation
 
 Event = TypeVar("Event", AssetMaterialization, MaterializeResult)
 
@@ -33,11 +34,13 @@ def with_row_counts(events: Iterable[Event], pipeline: Pipeline) -> Iterator[Eve
 def table_row_count(pipeline: Pipeline, table: str) -> int | None:
     """Rows in the pipeline's `table`; None when dlt never created it (a stream that has
     not yielded a row yet)."""
-    if table not in pipeline.default_schema.data_table_names():
-        return None
-    with pipeline.sql_client() as client, client.execute_query(
-            f"select count(*) from {client.make_qualified_table_name(table)}") as cursor:
-        return int(cursor.fetchone()[0])
+    with pipeline.sql_client() as client:
+        try:
+            with client.execute_query(
+                    f"select count(*) from {client.make_qualified_table_name(table)}") as cursor:
+                return int(cursor.fetchone()[0])
+        except DatabaseUndefinedRelation:
+            return None
 
 
 def _table(event: AssetMaterialization | MaterializeResult) -> str:
