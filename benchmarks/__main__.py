@@ -9,6 +9,10 @@ With a bench named, only that one runs (e.g. `python -m benchmarks connectors
 --connector-people 1000000`; `--connector-world DIR` reuses a world made with
 `python -m sandbox.world --people 1000000 --seed 3 --out DIR`).
 
+`--keep DIR` runs in DIR and leaves its worlds, warehouses and state there (to
+time dbt or identity again on a warehouse at scale); without it a temporary
+directory is used and removed.
+
 Results are printed and written to `.cdpkit/bench/results.json` (one bench alone:
 `.cdpkit/bench/<bench>.json`).
 Timings on a shared machine are noisy: compare ratios within one run.
@@ -109,8 +113,12 @@ def main() -> int:
                         help="FEBRL-like records resolved by cdpkit and by Splink")
     parser.add_argument("--connector-world", type=Path,
                         help="reuse this world (one --connector-people, generated with seed 3)")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="run in DIR and keep its worlds, warehouses and state")
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="cdpkit-bench-"))
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    root = args.keep or Path(tempfile.mkdtemp(prefix="cdpkit-bench-"))
     results = []
     try:
         if args.only in (None, "world"):
@@ -134,7 +142,8 @@ def main() -> int:
             results.append(bench_pipeline(people, root))
             print(json.dumps(results[-1]), flush=True)
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
     out = Path(f".cdpkit/bench/{args.only or 'results'}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
