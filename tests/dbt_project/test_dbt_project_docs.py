@@ -70,4 +70,4 @@ def test_sources_carry_dagster_asset_keys(manifest):
 
 def test_consent_precedence_has_unit_tests(manifest):
     tested = {test["model"] for test in manifest["unit_tests"].values()}
-    assert "int_customer_email_consent" in tested
+    assert "customer_consent" in tested

@@ -132,7 +132,8 @@ final as (
         orders.gross_amount,
         orders.refunded_amount,
         orders.gross_amount - orders.refunded_amount as net_amount,
-        orders.loaded_at
+        orders.loaded_at,
+        crosswalk.resolved_at as identity_resolved_at
 
     from orders
     left join crosswalk

@@ -16,13 +16,7 @@ crosswalk as (
 
 orders as (
 
-    select * from {{ ref('int_orders_converted') }}
-
-),
-
-email_consent as (
-
-    select * from {{ ref('int_customer_email_consent') }}
+    select * from {{ ref('fct_orders') }}
 
 ),
 
@@ -38,15 +32,17 @@ consent as (
 
 ),
 
-contactability as (
+email_consent as (
 
-    select
-        golden_id,
-        max(case when channel = 'email' and can_contact then 1 else 0 end) = 1 as can_email,
-        max(case when channel = 'sms' and can_contact then 1 else 0 end) = 1 as can_sms
+    select * from consent
+    where channel = 'email'
 
-    from consent
-    group by golden_id
+),
+
+sms_consent as (
+
+    select * from consent
+    where channel = 'sms'
 
 ),
 
@@ -145,11 +141,11 @@ final as (
             - coalesce(customer_orders.refunded_amount, 0)
             as numeric(18, 2)
         ) as net_revenue,
-        coalesce(email_consent.email_consent_status, 'unknown') as email_consent_status,
-        email_consent.email_consent_source,
-        email_consent.email_consent_updated_at,
-        coalesce(contactability.can_email, false) as can_email,
-        coalesce(contactability.can_sms, false) as can_sms,
+        coalesce(email_consent.consent_status, 'unknown') as email_consent_status,
+        email_consent.consent_source as email_consent_source,
+        email_consent.consent_updated_at as email_consent_updated_at,
+        coalesce(email_consent.can_contact, false) as can_email,
+        coalesce(sms_consent.can_contact, false) as can_sms,
         metrics.rfm_segment,
         metrics.churn_risk,
         metrics.predicted_12m_value,
@@ -165,8 +161,8 @@ final as (
         on golden_profiles.golden_id = customer_orders.golden_id
     left join email_consent
         on golden_profiles.golden_id = email_consent.golden_id
-    left join contactability
-        on golden_profiles.golden_id = contactability.golden_id
+    left join sms_consent
+        on golden_profiles.golden_id = sms_consent.golden_id
     left join metrics
         on golden_profiles.golden_id = metrics.golden_id
 

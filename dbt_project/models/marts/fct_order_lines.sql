@@ -3,7 +3,20 @@
     order's golden customer, date and revenue status, in the line's own and the
     reporting currency (at the order's rate). Lines come from the shop; the ERP
     connector reads sale orders without their lines yet.
+
+    Incremental by order: a build replaces every line of the orders loaded or
+    re-resolved since the last one (Shopify sends an order's lines with it), so a
+    line removed from an edited order goes too.
 -#}
+
+{{
+    config(
+        materialized='incremental',
+        unique_key='order_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
 
 with
 
@@ -15,8 +28,11 @@ lines as (
 
 orders as (
 
-    select * from {{ ref('int_orders_converted') }}
-    where source = 'shop'
+    select * from {{ ref('int_orders_converted') }} as converted
+    where converted.source = 'shop'
+    {% if is_incremental() %}
+        and {{ changed_since_last_build('converted') }}
+    {% endif %}
 
 ),
 
@@ -40,7 +56,9 @@ final as (
         cast(lines.quantity * lines.unit_price as numeric(18, 2)) as line_amount,
         orders.reporting_currency_code,
         cast(lines.quantity * lines.unit_price * orders.fx_rate as numeric(18, 2))
-            as line_amount_reporting
+            as line_amount_reporting,
+        orders.loaded_at,
+        orders.identity_resolved_at
 
     from lines
     inner join orders

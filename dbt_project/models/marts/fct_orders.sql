@@ -1,4 +1,21 @@
-{#- One row per order from the shop and the ERP, in its own and the reporting currency. -#}
+{#-
+    One row per order from the shop and the ERP, in its own and the reporting currency.
+
+    Incremental: a build replaces, by key, the orders loaded since the last one (a new
+    order, an edit, a refund, which Shopify stamps on its order, or a deletion in the
+    source) and those whose customer the identity step re-resolved since.
+    `--full-refresh` rebuilds it whole; it is needed after a change to the `fx_rates`
+    seed or to `reporting_currency`, which touch orders no load touched.
+-#}
+
+{{
+    config(
+        materialized='incremental',
+        unique_key='order_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
 
 with
 
@@ -29,9 +46,14 @@ final as (
         orders.has_fx_rate,
         orders.gross_amount_reporting,
         orders.refunded_amount_reporting,
-        orders.net_amount_reporting
+        orders.net_amount_reporting,
+        orders.loaded_at,
+        orders.identity_resolved_at
 
     from orders
+    {% if is_incremental() %}
+    where {{ changed_since_last_build('orders') }}
+    {% endif %}
 
 )
 

@@ -24,18 +24,6 @@ touchpoints as (
 
 ),
 
-{% if is_incremental() %}
-last_build as (
-
-    select
-        max(loaded_at) as loaded_at,
-        max(identity_resolved_at) as identity_resolved_at
-
-    from {{ this }}
-
-),
-{% endif %}
-
 final as (
 
     select
@@ -55,12 +43,7 @@ final as (
 
     from touchpoints
     {% if is_incremental() %}
-    cross join last_build
-    where last_build.loaded_at is null
-        or touchpoints.loaded_at > last_build.loaded_at
-        or touchpoints.identity_resolved_at > last_build.identity_resolved_at
-        or (touchpoints.identity_resolved_at is not null
-            and last_build.identity_resolved_at is null)
+    where {{ changed_since_last_build('touchpoints') }}
     {% endif %}
 
 )
