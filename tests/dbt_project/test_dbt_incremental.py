@@ -1,5 +1,7 @@
-"""fct_touchpoints builds incrementally: a later load adds its touchpoints, a re-resolved
-person's touchpoints move to their new golden id, and the result equals a full rebuild."""
+"""The marts build incrementally: a later load adds or replaces what it touched (a new
+order with its lines, a refund, an edited order's lines, an email open), a re-resolved
+person moves to their new golden id, rows nothing touched are left alone, and every mart
+equals what a full rebuild gives."""
 
 from __future__ import annotations
 
@@ -13,64 +15,126 @@ from dbt_raw_world import ANNA, build_raw_warehouse
 # a sync after every load and deletion the raw fixture holds (2025-08-01)
 LATER_LOAD = "'1754006400.5'"
 BEN_X = "2000000000000000002"
-COLUMNS = ("touchpoint_key, golden_id, channel, touchpoint_type, occurred_at, "
-           "reference_id, amount_reporting")
+# the metrics' clock, fixed so that the incremental and the full build see the same day
+AS_OF = {"CDP_METRICS_AS_OF": "2025-08-02 00:00:00"}
+
+# appended to a column of rows no later load touches: an incremental build keeps it
+MARK = "#marked"
+
+# every mart by its key; all columns are compared
+MARTS = {
+    "fct_touchpoints": "touchpoint_key",
+    "fct_orders": "order_key",
+    "fct_order_lines": "order_line_key",
+    "customer_metrics": "golden_id",
+    "customer_consent": "consent_key",
+    "dim_customers": "golden_id",
+}
 
 
-def touchpoints(warehouse: Path) -> list[tuple]:
+def marts(warehouse: Path) -> dict[str, list[tuple]]:
     with duckdb.connect(str(warehouse)) as connection:
-        return connection.execute(
-            f"select {COLUMNS} from marts.fct_touchpoints order by touchpoint_key").fetchall()
+        return {name: connection.execute(f"select * from marts.{name} order by {key}").fetchall()
+                for name, key in MARTS.items()}
+
+
+def columns(warehouse: Path, mart: str) -> list[str]:
+    with duckdb.connect(str(warehouse)) as connection:
+        return [row[0] for row in connection.execute(
+            f"select * from marts.{mart} limit 0").description]
 
 
 def build(work_dir: Path, warehouse: Path, *flags: str) -> None:
-    result = invoke_dbt(["build", *flags],
-                        work_dir=work_dir, warehouse=warehouse)
+    result = invoke_dbt(["build", *flags], work_dir=work_dir, warehouse=warehouse,
+                        environment=AS_OF)
     assert result.success, failures(result)
 
 
+LATER_CHANGES = f"""
+    -- a later sync brings Anna's open of the campaign she had only been sent
+    insert into raw_email.email_activity values
+        ('c0ffee1234', '{ANNA}', 'anna.schmidt@example.com', 'open',
+         '2025-01-03T08:00:00+00:00', null, null, {LATER_LOAD}, 'e9');
+    -- Ben's new order, with its line
+    insert into raw_shop.orders values
+        ('gid://shopify/Order/5006', '#1006', 'ben.mueller@example.com', null,
+         '2025-07-20T10:00:00Z', '2025-07-20T10:00:00Z', '2025-07-20T10:00:00Z', null,
+         'PAID', 'FULFILLED', 'EUR', '40.00', 'EUR',
+         'gid://shopify/Customer/1002', {LATER_LOAD}, 'o6');
+    insert into raw_shop.orders__line_items values
+        ('gid://shopify/LineItem/6', 'MUG-1', 'Mug', 1, '40.00', 'EUR',
+         'gid://shopify/Order/5006', 0, {LATER_LOAD}, 'l6');
+    -- a refund on Ben's first order: Shopify stamps the order, so it is read again
+    update raw_shop.orders set _dlt_load_id = {LATER_LOAD}, updated_at = '2025-07-21T10:00:00Z'
+        where id = 'gid://shopify/Order/5003';
+    insert into raw_shop.orders__refunds values
+        ('gid://shopify/Refund/3', '2025-07-21T10:00:00Z', '25.25', 'EUR',
+         'gid://shopify/Order/5003', 0, {LATER_LOAD}, 'r3');
+    -- Anna's first order edited: the mugs swapped for a poster (the connector replaces
+    -- an order's lines with it)
+    update raw_shop.orders set _dlt_load_id = {LATER_LOAD}, updated_at = '2025-07-22T10:00:00Z'
+        where id = 'gid://shopify/Order/5001';
+    delete from raw_shop.orders__line_items where order_id = 'gid://shopify/Order/5001';
+    insert into raw_shop.orders__line_items values
+        ('gid://shopify/LineItem/7', 'POSTER-1', 'Poster', 1, '100.00', 'EUR',
+         'gid://shopify/Order/5001', 0, {LATER_LOAD}, 'l7');
+    -- and a later identity run splits Ben's X profile off into a customer of its own
+    update identity.crosswalk set golden_id = 'gc-ben-x', resolved_at = '2025-07-01T00:00:00Z'
+        where source = 'social' and source_id = '{BEN_X}';
+    insert into identity.golden_profiles (golden_id, source_systems, member_count,
+                                          resolved_at)
+        values ('gc-ben-x', 'social', 1, '2025-07-01T00:00:00Z');
+"""
+
+
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> dict[str, list[tuple]]:
+def runs(tmp_path_factory) -> dict[str, dict]:
     work_dir = tmp_path_factory.mktemp("dbt_incremental")
     warehouse = work_dir / "cdp.duckdb"
     build_raw_warehouse(str(warehouse))
-    seen = {}
+    seen: dict[str, dict] = {}
     build(work_dir, warehouse)
-    seen["first"] = touchpoints(warehouse)
+    seen["first"] = marts(warehouse)
     build(work_dir, warehouse)
-    seen["again"] = touchpoints(warehouse)
+    seen["again"] = marts(warehouse)
     with duckdb.connect(str(warehouse)) as connection:
-        # a mark on a row no later load touches: an incremental build leaves it, a
+        # a mark on rows no later load touches: an incremental build leaves them, a
         # full rebuild does not (proof the build is incremental, not a rebuild)
-        connection.execute("update marts.fct_touchpoints set source_record_id = 'marked' "
-                            "where touchpoint_type = 'invoice'")
-        # a later sync brings Anna's open of the campaign she had only been sent
-        connection.execute(f"""
-            insert into raw_email.email_activity values
-            ('c0ffee1234', '{ANNA}', 'anna.schmidt@example.com', 'open',
-             '2025-01-03T08:00:00+00:00', null, null, {LATER_LOAD}, 'e9')""")
-        # and a later identity run splits Ben's X profile off into a customer of its own
-        connection.execute(f"""
-            update identity.crosswalk set golden_id = 'gc-ben-x',
-                resolved_at = '2025-07-01T00:00:00Z'
-            where source = 'social' and source_id = '{BEN_X}'""")
-        connection.execute("""
-            insert into identity.golden_profiles (golden_id, source_systems, member_count,
-                                                  resolved_at)
-            values ('gc-ben-x', 'social', 1, '2025-07-01T00:00:00Z')""")
+        connection.execute(f"update marts.fct_touchpoints set source_record_id = "
+                           f"source_record_id || '{MARK}' where touchpoint_type = 'invoice'")
+        connection.execute(f"update marts.fct_orders set order_name = order_name || '{MARK}' "
+                           "where source = 'erp'")
+        connection.execute(LATER_CHANGES)
     build(work_dir, warehouse)
-    seen["incremental"] = touchpoints(warehouse)
     seen["marked_after_incremental"] = marked(warehouse)
+    with duckdb.connect(str(warehouse)) as connection:
+        for table, column in (("fct_touchpoints", "source_record_id"),
+                              ("fct_orders", "order_name")):
+            connection.execute(f"update marts.{table} set {column} = "
+                               f"replace({column}, '{MARK}', '')")
+    seen["incremental"] = marts(warehouse)
     build(work_dir, warehouse, "--full-refresh")
-    seen["full"] = touchpoints(warehouse)
+    seen["full"] = marts(warehouse)
     seen["marked_after_full"] = marked(warehouse)
+    seen["columns"] = {mart: columns(warehouse, mart) for mart in MARTS}
     return seen
 
 
-def marked(warehouse: Path) -> list[tuple]:
+def marked(warehouse: Path) -> dict[str, int]:
     with duckdb.connect(str(warehouse)) as connection:
-        return connection.execute("select touchpoint_type from marts.fct_touchpoints "
-                                  "where source_record_id = 'marked'").fetchall()
+        return {
+            "touchpoints": connection.execute(
+                "select count(*) from marts.fct_touchpoints "
+                f"where source_record_id like '%{MARK}'").fetchone()[0],
+            "orders": connection.execute(
+                f"select count(*) from marts.fct_orders where order_name like '%{MARK}'"
+            ).fetchone()[0],
+        }
+
+
+def rows_of(runs: dict, run: str, mart: str) -> list[dict]:
+    names = runs["columns"][mart]
+    return [dict(zip(names, row, strict=True)) for row in runs[run][mart]]
 
 
 def test_a_build_with_nothing_new_changes_nothing(runs):
@@ -78,22 +142,49 @@ def test_a_build_with_nothing_new_changes_nothing(runs):
 
 
 def test_rows_no_load_touched_are_left_alone_until_a_full_refresh(runs):
-    assert runs["marked_after_incremental"] == [("invoice",)]
-    assert runs["marked_after_full"] == []
+    assert runs["marked_after_incremental"]["touchpoints"] > 0
+    assert runs["marked_after_incremental"]["orders"] > 0
+    assert runs["marked_after_full"] == {"touchpoints": 0, "orders": 0}
+
+
+@pytest.mark.parametrize("mart", MARTS)
+def test_every_incremental_mart_equals_a_full_rebuild(runs, mart):
+    assert runs["incremental"][mart] == runs["full"][mart]
+    assert runs["incremental"][mart] != runs["first"][mart]
 
 
 def test_a_later_load_adds_its_touchpoints(runs):
-    added = set(runs["incremental"]) - set(runs["first"])
-    opens = [row for row in added if row[3] == "email_open"]
-    assert len(opens) == 1 and opens[0][1] == "gc-anna"
+    first = {row["touchpoint_key"] for row in rows_of(runs, "first", "fct_touchpoints")}
+    added = [row for row in rows_of(runs, "incremental", "fct_touchpoints")
+             if row["touchpoint_key"] not in first]
+    assert sorted((row["touchpoint_type"], row["golden_id"]) for row in added) == [
+        ("email_open", "gc-anna"), ("order", "gc-ben")]
 
 
 def test_a_re_resolved_person_moves_to_the_new_golden_id(runs):
-    ben_x = [row for row in runs["incremental"] if row[2] == "social"]
-    assert ben_x and all(row[1] == "gc-ben-x" for row in ben_x)
-    assert all(row[1] == "gc-ben" for row in runs["first"] if row[2] == "social")
+    social = [row for row in rows_of(runs, "incremental", "fct_touchpoints")
+              if row["channel"] == "social"]
+    assert social and all(row["golden_id"] == "gc-ben-x" for row in social)
+    assert all(row["golden_id"] == "gc-ben" for row in rows_of(runs, "first", "fct_touchpoints")
+               if row["channel"] == "social")
+    metrics = {row["golden_id"] for row in rows_of(runs, "incremental", "customer_metrics")}
+    assert "gc-ben-x" in metrics
 
 
-def test_the_incremental_result_equals_a_full_rebuild(runs):
-    assert runs["incremental"] == runs["full"]
-    assert len(runs["full"]) == len(runs["first"]) + 1
+def test_a_refund_and_a_new_order_reach_the_orders_and_the_customer(runs):
+    orders = {row["order_id"]: row for row in rows_of(runs, "incremental", "fct_orders")}
+    assert orders["gid://shopify/Order/5003"]["refunded_amount"] == pytest.approx(25.25)
+    assert orders["gid://shopify/Order/5006"]["golden_id"] == "gc-ben"
+    before = {row["golden_id"]: row for row in rows_of(runs, "first", "dim_customers")}
+    after = {row["golden_id"]: row for row in rows_of(runs, "incremental", "dim_customers")}
+    assert after["gc-ben"]["order_count"] == before["gc-ben"]["order_count"] + 1
+    assert float(after["gc-ben"]["net_revenue"]) == pytest.approx(
+        float(before["gc-ben"]["net_revenue"]) + 40.00 - 25.25)
+
+
+def test_an_edited_order_loses_the_lines_it_no_longer_has(runs):
+    lines = [(row["order_id"], row["sku"])
+             for row in rows_of(runs, "incremental", "fct_order_lines")]
+    assert ("gid://shopify/Order/5001", "POSTER-1") in lines
+    assert ("gid://shopify/Order/5001", "MUG-1") not in lines
+    assert ("gid://shopify/Order/5006", "MUG-1") in lines
