@@ -1,4 +1,4 @@
-"""Odoo source: partners, sale orders, invoices and the mailing blacklist.
+"""Odoo source: partners, sale orders and their lines, invoices and the mailing blacklist.
 
 `write_date` has one-second precision and ties are common, so each stream
 reads `write_date >= last cursor` (inclusive), ordered `write_date asc, id asc`,

@@ -87,6 +87,18 @@ STREAMS = (
         numbers=("amount_untaxed", "amount_total"),
     ),
     Stream(
+        name="sale_order_lines",
+        model="sale.order.line",
+        fields=(
+            "id", "order_id", "sequence", "product_id", "name", "product_uom_qty",
+            "price_unit", "price_subtotal", "price_total", "currency_id", "display_type",
+            "create_date", "write_date",
+        ),
+        many2one=("order_id", "product_id", "currency_id"),
+        numbers=("product_uom_qty", "price_unit", "price_subtotal", "price_total"),
+        bigints=("sequence",),
+    ),
+    Stream(
         name="invoices",
         model="account.move",
         fields=(

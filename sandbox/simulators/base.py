@@ -120,6 +120,10 @@ class Simulator:
         html = f"<html><head><title>{status} {text}</title></head><body>{text}</body></html>"
         return Response(status, html, content_type="text/html")
 
+    def delete_record(self, collection: str, key: str) -> bool:
+        """Delete one record for good as the vendor does (subclasses cascade); True if held."""
+        return self.store.delete(collection, key)
+
     def snapshot(self, collection: str) -> list[dict]:
         """What the simulator serves now for one collection (deleted records gone)."""
         return list(self.store.iter_all(collection))

@@ -186,7 +186,7 @@ def _apply_part(sim: Simulator, changes: Any) -> dict[str, Any]:
         for doc in [*part.new, *part.updated]:
             sim.store.put(name, doc)
         for rid in part.deleted:
-            sim.store.delete(name, str(rid))
+            sim.delete_record(name, str(rid))
         summary[name] = {
             "new": len(part.new), "updated": len(part.updated), "deleted": len(part.deleted)
         }

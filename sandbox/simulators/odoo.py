@@ -2,9 +2,9 @@
 
 Both transports reach the same ORM-like methods (``search_read``, ``search``,
 ``search_count``, ``read``, ``fields_get``) over res.partner, sale.order,
-account.move and mail.blacklist. JSON-RPC errors come back with HTTP 200 in
-the ``error`` member; JSON-2 errors use HTTP status codes and a bare error
-object, as Odoo 19's ``Json2Dispatcher`` does.
+sale.order.line, account.move and mail.blacklist. JSON-RPC errors come back
+with HTTP 200 in the ``error`` member; JSON-2 errors use HTTP status codes and
+a bare error object, as Odoo 19's ``Json2Dispatcher`` does.
 """
 
 from __future__ import annotations
@@ -19,8 +19,14 @@ from sandbox.simulators.store import Collection
 
 UID = 2
 DEFAULT_ORDER = {"res.partner": "name asc, id desc", "sale.order": "date_order desc, id desc",
+                 "sale.order.line": "order_id, sequence, id",
                  "account.move": "invoice_date desc, name desc, id desc",
                  "mail.blacklist": "id desc"}
+#: one2many fields: the child model and its many2one back to the parent. Unlinking a
+#: parent unlinks its children (``ondelete="cascade"`` on the many2one, as in Odoo).
+ONE2MANY = {("sale.order", "order_line"): ("sale.order.line", "order_id")}
+#: child model -> its many2one to the parent, whose id the store keeps (indexed) as parent_num
+_PARENT = dict(ONE2MANY.values())
 POSITIONAL = {
     "search_read": ("domain", "fields", "offset", "limit", "order"),
     "search": ("domain", "offset", "limit", "order"),
@@ -32,12 +38,19 @@ POSITIONAL = {
 
 
 def _model(name: str) -> Collection:
-    return Collection(
-        name=name, file=f"erp/{name}.jsonl", key=lambda d: str(d["id"]),
-        columns={"num": lambda d: int(d["id"]), "write_date": lambda d: d.get("write_date"),
-                 "active": lambda d: None if "active" not in d else int(bool(d["active"]))},
-        indexes=(("num",), ("write_date", "num")),
-    )
+    columns = {"num": lambda d: int(d["id"]), "write_date": lambda d: d.get("write_date"),
+               "active": lambda d: None if "active" not in d else int(bool(d["active"]))}
+    indexes: tuple[tuple[str, ...], ...] = (("num",), ("write_date", "num"))
+    if name in _PARENT:
+        inverse = _PARENT[name]
+        columns["parent_num"] = lambda d: _many2one_id(d.get(inverse))
+        indexes += (("parent_num",),)
+    return Collection(name=name, file=f"erp/{name}.jsonl", key=lambda d: str(d["id"]),
+                      columns=columns, indexes=indexes)
+
+
+def _many2one_id(value: Any) -> int | None:
+    return int(value[0]) if isinstance(value, list | tuple) and value else None
 
 
 class OdooError(Exception):
@@ -67,6 +80,13 @@ class OdooSimulator(Simulator):
         super().__init__(world_dir, db_path)
         self.db, self.login, self.api_key = db, login, api_key
         self._fields = {m: self._infer_fields(m) for m in DEFAULT_ORDER}
+
+    def delete_record(self, collection: str, key: str) -> bool:
+        """``unlink``: the record, and the one2many children that cascade with it."""
+        for (parent, _), (child, _) in ONE2MANY.items():
+            if parent == collection:
+                self.store.delete_where(child, "parent_num = ?", [int(key)])
+        return super().delete_record(collection, key)
 
     def throttle_response(self, fault: Fault) -> Response:
         """A reverse proxy's 429 (Odoo itself has no rate limiting)."""
@@ -243,7 +263,12 @@ DECLARED_FIELDS: dict[str, dict[str, Any]] = {
     },
     "sale.order": {
         "name": "", "partner_id": [0, ""], "date_order": "", "amount_untaxed": 0.0,
-        "amount_total": 0.0, "currency_id": [0, ""], "state": "",
+        "amount_total": 0.0, "currency_id": [0, ""], "state": "", "order_line": [],
+    },
+    "sale.order.line": {
+        "order_id": [0, ""], "sequence": 0, "product_id": [0, ""], "name": "",
+        "product_uom_qty": 0.0, "price_unit": 0.0, "price_subtotal": 0.0, "price_total": 0.0,
+        "currency_id": [0, ""], "display_type": "",
     },
     "account.move": {
         "name": "", "move_type": "", "partner_id": [0, ""], "invoice_date": "",
@@ -256,7 +281,9 @@ DECLARED_FIELDS: dict[str, dict[str, Any]] = {
 
 def _field_meta(name: str, value: Any) -> dict:
     """fields_get metadata inferred from a sample value (False means unknown)."""
-    if name in ("create_date", "write_date", "date_order"):
+    if any(field == name for _, field in ONE2MANY):
+        kind = "one2many"
+    elif name in ("create_date", "write_date", "date_order"):
         kind = "datetime"
     elif name in ("invoice_date", "date"):
         kind = "date"

@@ -169,6 +169,13 @@ class RecordStore:
             self._version += 1
             return cur.rowcount > 0
 
+    def delete_where(self, name: str, where: str, params: Sequence[Any] = ()) -> int:
+        """Remove every record matching a SQL condition for good; how many there were."""
+        with self._lock:
+            cur = self._db.execute(f"DELETE FROM {self.table(name)} WHERE {where}", tuple(params))
+            self._version += 1
+            return cur.rowcount
+
     def get(self, name: str, key: str) -> dict | None:
         """One record by primary key."""
         with self._lock:

@@ -27,6 +27,7 @@ COLLECTIONS = (
     "shop/orders",
     "erp/res.partner",
     "erp/sale.order",
+    "erp/sale.order.line",
     "erp/account.move",
     "email/members",
     "social/users",
@@ -121,9 +122,9 @@ def make_changes(
     """Build a change set against `world` (a :class:`WorldReader` or a world dir).
 
     new:      number of new people; each brings records in the systems they use
-              (customers with orders, partners with sale orders and invoices,
-              members, X users with tweets and DMs), ids beyond ``max_id``, all
-              created and stamped at `now`.
+              (customers with orders, partners with sale orders, their lines and
+              invoices, members, X users with tweets and DMs), ids beyond
+              ``max_id``, all created and stamped at `now`.
     updated:  records to update in each of shop/customers, shop/orders,
               erp/res.partner, email/members and social/users (fewer when the
               collection is smaller).

@@ -76,9 +76,9 @@ class Ids:
 
     BASES = {
         "shop/customers": 7_100_000_000_000, "shop/orders": 5_600_000_000_000,
-        "erp/res.partner": 10, "erp/sale.order": 0, "erp/account.move": 0,
-        "erp/mail.blacklist": 0, "email/members": 100_000, "social/users": 0,
-        "social/tweets": 0, "social/dm_events": 0, "social/seq": 0,
+        "erp/res.partner": 10, "erp/sale.order": 0, "erp/sale.order.line": 0,
+        "erp/account.move": 0, "erp/mail.blacklist": 0, "email/members": 100_000,
+        "social/users": 0, "social/tweets": 0, "social/dm_events": 0, "social/seq": 0,
     }
 
     def __init__(self, start: dict[str, int] | None = None) -> None:

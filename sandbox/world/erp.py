@@ -1,9 +1,10 @@
 """A person's Odoo records as `search_read` returns them.
 
-Partners (individuals, or contacts under a company), their sale orders and
-invoices, and blacklist entries. Empty fields are ``False`` and many2one fields
-``[id, "name"]``, as Odoo serialises them. Many write dates fall on a few batch
-seconds (nightly imports, mass edits), because real Odoo data is full of ties.
+Partners (individuals, or contacts under a company), their sale orders with
+their lines (erp_lines.py) and invoices, and blacklist entries. Empty fields are
+``False`` and many2one fields ``[id, "name"]``, as Odoo serialises them. Many
+write dates fall on a few batch seconds (nightly imports, mass edits), because
+real Odoo data is full of ties.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Callable
 
 from . import mess
 from .clock import Ids, between, odoo, odoo_date
+from .erp_lines import COLLECTION as LINES
+from .erp_lines import sale_order_lines
 from .people import Person, ascii_slug
 from .settings import WorldSettings
 from .tables import COMPANY_NAMES, COUNTRY_NAMES, ODOO_COUNTRY_IDS, WORK_DOMAINS
@@ -68,12 +71,16 @@ def _orders(ctx: ErpContext, ids: Ids, rng: random.Random, partner: list, countr
         total = round(untaxed * _VAT[country], 2)
         state = rng.choices(("draft", "sent", "sale", "cancel"), (0.1, 0.05, 0.8, 0.05))[0]
         so_name = f"S{sid:05d}"
+        written = ctx.write_date(rng, ts, now)
+        lines = sale_order_lines(ids, sid, so_name, untaxed, total, ts, written)
         emit("erp/sale.order", {
             "id": sid, "name": so_name, "partner_id": partner, "date_order": odoo(ts),
             "amount_untaxed": untaxed, "amount_total": total, "currency_id": [1, "EUR"],
-            "state": state, "create_date": odoo(ts),
-            "write_date": odoo(ctx.write_date(rng, ts, now)),
+            "state": state, "order_line": [line["id"] for line in lines],
+            "create_date": odoo(ts), "write_date": odoo(written),
         })
+        for line in lines:
+            emit(LINES, line)
         if state != "sale":
             continue
         confirmed += 1

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import IO
 
 FILES = (
-    "shop/customers", "shop/orders", "erp/res.partner", "erp/sale.order", "erp/account.move",
-    "erp/mail.blacklist", "email/members", "email/campaigns", "email/activity",
+    "shop/customers", "shop/orders", "erp/res.partner", "erp/sale.order",
+    "erp/sale.order.line", "erp/account.move", "erp/mail.blacklist", "email/members",
+    "email/campaigns", "email/activity",
     "social/users", "social/tweets", "social/dm_events", "truth/records", "truth/people",
 )
 

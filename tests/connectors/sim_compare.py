@@ -73,6 +73,13 @@ def erp(snap: Snapshot) -> dict[str, tuple[str, list[tuple]]]:
             [(s["id"], s["name"], s.get("amount_total"), _falsy_none(s.get("state")),
               epoch(s["write_date"])) for s in snap("sale.order")],
         ),
+        "sale_order_lines": (
+            "select id, order_id, product_id__name, product_uom_qty, price_subtotal, "
+            f"{_e('write_date')} from raw_erp.sale_order_lines",
+            [(x["id"], x["order_id"][0], x["product_id"][1] if x.get("product_id") else None,
+              x.get("product_uom_qty"), x.get("price_subtotal"), epoch(x["write_date"]))
+             for x in snap("sale.order.line")],
+        ),
         "invoices": (
             f"select id, name, amount_total, payment_state, {_e('write_date')} "
             "from raw_erp.invoices",

@@ -13,6 +13,7 @@ CANARY = "odoo_CANARY_key_3b1d77aa"
 TABLES = {
     "partners": "res.partner",
     "sale_orders": "sale.order",
+    "sale_order_lines": "sale.order.line",
     "invoices": "account.move",
     "blacklist": "mail.blacklist",
 }
@@ -169,3 +170,73 @@ def test_an_empty_model_reads_as_no_rows(erp):
     blacklist = erp_source(erp.base_url, "cdp", "admin", CANARY, page_size=10,
                            retry_policy=FAST_RETRY).resources["blacklist"]
     assert list(blacklist) == []
+
+
+def _line_rows(wh, where=""):
+    return wh.query(
+        "select id, order_id, order_id__name, sequence, product_id, product_id__name, name, "
+        "product_uom_qty, price_unit, price_subtotal, price_total, currency_id__name, "
+        f"display_type from raw_erp.sale_order_lines {where} order by id"
+    )
+
+
+@pytest.mark.parametrize("transport", ["jsonrpc", "json2"])
+def test_sale_order_lines_land_typed_with_their_many2ones(erp, warehouse, transport):
+    wh = warehouse("erp")
+    wh.run(source(erp, transport))
+    snap = sorted(erp.snapshot("sale.order.line"), key=lambda x: x["id"])
+    assert len(snap) > 30  # several pages
+    expected = [
+        (x["id"], x["order_id"][0], x["order_id"][1], x["sequence"],
+         x["product_id"][0] if x["product_id"] else None,
+         x["product_id"][1] if x["product_id"] else None, x["name"], x["product_uom_qty"],
+         x["price_unit"], x["price_subtotal"], x["price_total"], x["currency_id"][1],
+         x["display_type"] or None)
+        for x in snap
+    ]
+    assert _line_rows(wh) == expected
+    types = dict(wh.query(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema='raw_erp' and table_name='sale_order_lines'"
+    ))
+    assert types["order_id"] == types["product_id"] == types["sequence"] == "BIGINT"
+    assert types["product_uom_qty"] == types["price_subtotal"] == "DOUBLE"
+    assert types["write_date"].startswith("TIMESTAMP")
+    assert types["display_type"] == types["product_id__name"] == "VARCHAR"
+    # every loaded line belongs to a loaded order, and adds up with its siblings
+    orphans = wh.query("select count(*) from raw_erp.sale_order_lines l left join "
+                       "raw_erp.sale_orders o on o.id = l.order_id where o.id is null")
+    assert orphans == [(0,)]
+    off = wh.query(
+        "select o.id from raw_erp.sale_orders o join raw_erp.sale_order_lines l "
+        "on l.order_id = o.id group by o.id, o.amount_untaxed "
+        "having round(sum(l.price_subtotal), 2) != round(o.amount_untaxed, 2)")
+    assert off == []
+
+
+def test_sale_order_lines_incremental_merge_and_unlink(erp, warehouse):
+    wh = warehouse("erp")
+    wh.run(source(erp))
+    assert wh.run(source(erp)) == {}  # nothing changed: nothing new read
+    lines = erp.snapshot("sale.order.line")
+    newest = max(x["write_date"] for x in lines)
+    changed = dict(min(lines, key=lambda x: x["id"]))
+    changed.update(product_uom_qty=changed["product_uom_qty"] + 1.0,
+                   price_subtotal=round(changed["price_subtotal"] + changed["price_unit"], 2),
+                   write_date="2025-07-01 09:00:00")
+    assert changed["write_date"] > newest
+    erp.simulator.store.put("sale.order.line", changed)
+    gone = max(erp.snapshot("sale.order"), key=lambda so: so["id"])
+    assert gone["order_line"]
+    erp.simulator.delete_record("sale.order", str(gone["id"]))
+    counts = wh.run(source(erp))
+    assert counts.get("sale_order_lines") == 1  # only the changed line is read again
+    ids = wh.ids("sale_order_lines")
+    assert len(ids) == len(set(ids)) == len(lines)  # merged on id; unlinked rows stay
+    row = wh.query("select product_uom_qty, price_subtotal from raw_erp.sale_order_lines "
+                   f"where id = {changed['id']}")
+    assert row == [(changed["product_uom_qty"], changed["price_subtotal"])]
+    deleted = wh.query("select stream, id from raw_erp.deletions order by stream, id")
+    assert sorted(deleted) == sorted(
+        [("sale_order_lines", str(i)) for i in gone["order_line"]]
+        + [("sale_orders", str(gone["id"]))])

@@ -156,6 +156,39 @@ insert into raw_erp.sale_orders values
     (504, 'S00504', 21, 'Acme GmbH, Carla Rossi', '2025-04-02 09:30:00', 33.61, 40.00, 1,
      'EUR', 'done', '2025-04-02 09:30:00', '2025-04-03 09:30:00', {LOAD}, 's504');
 
+-- dlt's types for an Odoo stream: many2one ids bigint, floats double, timestamptz.
+create table raw_erp.sale_order_lines (
+    id bigint, order_id bigint, order_id__name varchar, sequence bigint, product_id bigint,
+    product_id__name varchar, name varchar, product_uom_qty double precision,
+    price_unit double precision, price_subtotal double precision,
+    price_total double precision, currency_id bigint, currency_id__name varchar,
+    display_type varchar, create_date timestamptz, write_date timestamptz,
+    _dlt_load_id varchar, _dlt_id varchar
+);
+insert into raw_erp.sale_order_lines values
+    (5001, 500, 'S00500', 10, 1, '[TSH-001] Organic Cotton T-Shirt',
+     '[TSH-001] Organic Cotton T-Shirt', 2.0, 24.90, 49.80, 59.26, 1, 'EUR', null,
+     '2025-02-10T10:00:00Z', '2025-02-10T10:00:00Z', {LOAD}, 'sl1'),
+    (5002, 500, 'S00500', 11, 2, '[HOD-002] Merino Hoodie', '[HOD-002] Merino Hoodie',
+     1.0, 89.00, 89.00, 105.91, 1, 'EUR', null,
+     '2025-02-10T10:00:00Z', '2025-02-10T10:00:00Z', {LOAD}, 'sl2'),
+    (5003, 500, 'S00500', 12, 7, '[BTL-007] Steel Water Bottle',
+     '[BTL-007] Steel Water Bottle', 1.0, 29.69, 29.69, 35.33, 1, 'EUR', null,
+     '2025-02-10T10:00:00Z', '2025-02-10T10:00:00Z', {LOAD}, 'sl3'),
+    (5004, 502, 'S00502', 10, 12, '[ PST-012 ]  Art Print A3 ', ' Art print, framed ',
+     1.0, 25.21, 25.21, 30.00, 1, 'eur', null,
+     '2025-02-12T10:00:00Z', '2025-02-12T10:00:00Z', {LOAD}, 'sl4'),
+    (5005, 503, 'S00503', 10, null, null, 'Services', 0.0, 0.0, 0.0, 0.0, 1, 'EUR',
+     'line_section', '2025-03-01T10:00:00Z', '2025-03-01T10:00:00Z', {LOAD}, 'sl5'),
+    (5006, 503, 'S00503', 11, 99, 'Consulting hour', 'Consulting hour, on site', 0.5,
+     1680.68, 840.34, 1000.00, 1, 'EUR', null,
+     '2025-03-01T10:00:00Z', '2025-03-01T10:00:00Z', {LOAD}, 'sl6'),
+    (5007, 503, 'S00503', 12, null, null, 'Delivery in May', 0.0, 0.0, 0.0, 0.0, 1, 'EUR',
+     'line_note', '2025-03-01T10:00:00Z', '2025-03-02T08:00:00+01:00', {LOAD}, 'sl7'),
+    (5008, 504, 'S00504', 10, 3, '[MUG-003] Stoneware Mug', '[MUG-003] Stoneware Mug',
+     1.0, 33.61, 33.61, 40.00, 1, 'EUR', null,
+     '2025-04-02T09:30:00Z', '2025-04-03T09:30:00Z', {LOAD}, 'sl8');
+
 create table raw_erp.invoices (
     id bigint, name varchar, move_type varchar, partner_id bigint, partner_id__name varchar,
     invoice_date varchar, invoice_origin varchar, amount_untaxed double precision,

@@ -56,7 +56,7 @@ def test_pre_identity_tag_covers_raw_staging_and_the_unioned_records(manifest):
         for node in models(manifest)
         if node["fqn"][1] == "staging" and node["fqn"][2] in {"shop", "erp", "email", "social"}
     } | {"int_customer_records_unioned"}
-    assert len(expected) == 17
+    assert len(expected) == 18
     assert tagged == expected
 
 

@@ -9,7 +9,8 @@ from orchestration.definitions import build_resources, defs
 
 STREAMS = {
     "raw_shop": {"customers", "orders", "deletions"},
-    "raw_erp": {"partners", "sale_orders", "invoices", "blacklist", "deletions"},
+    "raw_erp": {"partners", "sale_orders", "sale_order_lines", "invoices", "blacklist",
+                "deletions"},
     "raw_email": {"members", "campaigns", "email_activity"},
     "raw_social": {"users", "tweets", "dm_events"},
 }
@@ -33,6 +34,8 @@ def test_dbt_models_sit_downstream_of_the_streams_they_read(graph):
     assert AssetKey(["raw_shop", "customers"]) in customers.parent_keys
     lines = graph.get(AssetKey(["staging", "stg_shop__order_lines"]))
     assert AssetKey(["raw_shop", "orders"]) in lines.parent_keys
+    erp_lines = graph.get(AssetKey(["staging", "stg_erp__sale_order_lines"]))
+    assert AssetKey(["raw_erp", "sale_order_lines"]) in erp_lines.parent_keys
 
 
 def test_identity_runs_between_the_two_dbt_stages(graph):

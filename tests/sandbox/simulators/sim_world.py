@@ -1,7 +1,8 @@
 """A small world in the data-contract shapes, with the edge cases tests need.
 
 Built by hand (not by the generator) so each test knows exactly what is there:
-timestamp ties, archived partners, archived members, brand mentions, DMs.
+timestamp ties, archived partners, archived members, brand mentions, DMs, sale
+order lines with a section heading now and then.
 """
 
 from __future__ import annotations
@@ -39,6 +40,29 @@ def money(amount: str, code: str = "USD") -> dict:
     """A MoneyBag."""
     return {"shopMoney": {"amount": amount, "currencyCode": code},
             "presentmentMoney": {"amount": amount, "currencyCode": code}}
+
+
+def sale_order_lines(sales: list[dict]) -> list[dict]:
+    """Two product lines per order (6.00 + 2 x 2.00 = the order's 10.00 untaxed, 7.14 +
+    4.76 = its 11.90 total), after a section heading on every tenth order; each order
+    gets its `order_line` ids. Lines share their order's write_date (ties)."""
+    lines: list[dict] = []
+    for so in sales:
+        order, stamp = [so["id"], so["name"]], so["write_date"]
+        rows = [(False, "Goods", 0.0, 0.0, 0.0, 0.0, "line_section")] if so["id"] % 10 == 0 \
+            else []
+        rows += [([1, "[TSH-001] T-Shirt"], "[TSH-001] T-Shirt", 1.0, 6.0, 6.0, 7.14, False),
+                 ([3, "[MUG-003] Mug"], "[MUG-003] Mug", 2.0, 2.0, 4.0, 4.76, False)]
+        so["order_line"] = []
+        for k, (product, name, qty, unit, subtotal, total, kind) in enumerate(rows):
+            lid = len(lines) + 1
+            so["order_line"].append(lid)
+            lines.append({"id": lid, "order_id": order, "sequence": 10 + k,
+                          "product_id": product, "name": name, "product_uom_qty": qty,
+                          "price_unit": unit, "price_subtotal": subtotal, "price_total": total,
+                          "currency_id": [1, "EUR"], "display_type": kind,
+                          "create_date": so["create_date"], "write_date": stamp})
+    return lines
 
 
 def build_world(root: Path) -> Path:
@@ -91,6 +115,7 @@ def build_world(root: Path) -> Path:
               "date_order": _odoo(BASE), "amount_untaxed": 10.0, "amount_total": 11.9,
               "currency_id": [1, "EUR"], "state": "sale", "create_date": _odoo(BASE),
               "write_date": _odoo(BASE + timedelta(seconds=n))} for n in range(1, 201)]
+    lines = sale_order_lines(sales)
     moves = [{"id": n, "name": f"INV/2025/{n:05d}", "move_type": "out_invoice",
               "partner_id": [n, f"Partner {n}"], "invoice_date": "2025-01-02",
               "invoice_origin": f"S{n:05d}", "amount_untaxed": 10.0, "amount_total": 11.9,
@@ -159,6 +184,7 @@ def build_world(root: Path) -> Path:
     files = {
         "shop/customers.jsonl": customers, "shop/orders.jsonl": orders,
         "erp/res.partner.jsonl": partners, "erp/sale.order.jsonl": sales,
+        "erp/sale.order.line.jsonl": lines,
         "erp/account.move.jsonl": moves, "erp/mail.blacklist.jsonl": blacklist,
         "email/members.jsonl": members, "email/campaigns.jsonl": campaigns,
         "email/activity.jsonl": activity, "social/users.jsonl": users,

@@ -176,3 +176,31 @@ def test_cli_options_and_world_mutation_over_http(generated):
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0
+
+
+def test_erp_mutation_gives_new_sale_orders_their_lines(generated):
+    from decimal import Decimal
+
+    handle = start_erp(generated)
+    try:
+        before = {line["id"] for line in handle.snapshot("sale.order.line")}
+        old_orders = {so["id"] for so in handle.snapshot("sale.order")}
+        summary = handle.mutate(new=40, updated=5, deleted=3, seed=8)
+        lines = {line["id"]: line for line in handle.snapshot("sale.order.line")}
+        orders = {so["id"]: so for so in handle.snapshot("sale.order")}
+    finally:
+        handle.stop()
+    new_orders = set(orders) - old_orders
+    assert new_orders and summary["sale.order"]["new"] == len(new_orders)
+    assert summary["sale.order.line"]["new"] == len(lines) - len(before)
+    assert min(set(lines) - before) > max(before), "new line ids continue the sequence"
+    assert before <= set(lines), "no line was lost (no sale order was unlinked)"
+    for sid in new_orders:
+        so = orders[sid]
+        mine = [lines[i] for i in so["order_line"]]
+        assert 1 <= len(mine) <= 4
+        assert all(line["order_id"] == [sid, so["name"]] for line in mine)
+        assert all(line["create_date"] == so["create_date"] for line in mine)
+        cents = sum(Decimal(str(line["price_subtotal"])) for line in mine)
+        assert cents == Decimal(str(so["amount_untaxed"]))
+    assert all(line["order_id"][0] in orders for line in lines.values())

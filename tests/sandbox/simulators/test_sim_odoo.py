@@ -145,3 +145,91 @@ def test_an_empty_model_still_has_its_fields(tmp_path):
         assert fields["active"]["type"] == "boolean"
     finally:
         handle.stop()
+
+
+LINE_FIELDS = ["order_id", "sequence", "product_id", "name", "product_uom_qty", "price_unit",
+               "price_subtotal", "price_total", "currency_id", "display_type", "write_date"]
+
+
+def test_sale_order_lines_read_the_same_over_both_transports(erp, world):
+    domain = [["order_id", "in", [10, 11]]]
+    order = "order_id asc, sequence asc, id asc"
+    rpc_rows = kw(erp, "sale.order.line", "search_read", [domain],
+                  {"fields": LINE_FIELDS, "order": order})["result"]
+    json2_rows = json2(erp, "sale.order.line", "search_read",
+                       {"domain": domain, "fields": LINE_FIELDS, "order": order}).json()
+    assert rpc_rows == json2_rows
+    assert [(r["order_id"], r["sequence"]) for r in rpc_rows] == [
+        ([10, "S00010"], 10), ([10, "S00010"], 11), ([10, "S00010"], 12),
+        ([11, "S00011"], 10), ([11, "S00011"], 11)]
+    section, shirt = rpc_rows[0], rpc_rows[1]
+    # a section heading has no product: Odoo's `false`, not null, and a display_type
+    assert section["product_id"] is False and section["display_type"] == "line_section"
+    assert shirt == {"id": shirt["id"], "order_id": [10, "S00010"], "sequence": 11,
+                     "product_id": [1, "[TSH-001] T-Shirt"], "name": "[TSH-001] T-Shirt",
+                     "product_uom_qty": 1.0, "price_unit": 6.0, "price_subtotal": 6.0,
+                     "price_total": 7.14, "currency_id": [1, "EUR"], "display_type": False,
+                     "write_date": "2025-01-01 00:00:10"}
+    held = {line["id"]: line for line in read(world, "erp/sale.order.line.jsonl")}
+    assert all(held[r["id"]]["order_id"][0] in (10, 11) for r in rpc_rows)
+    assert len(rpc_rows) == sum(line["order_id"][0] in (10, 11) for line in held.values())
+
+
+def test_sale_order_lines_page_by_write_date_and_id_with_limit_and_offset(erp, world):
+    stamp = "2025-01-01 00:01:40"  # order 100 and after
+    want = sorted((line["write_date"], line["id"])
+                  for line in read(world, "erp/sale.order.line.jsonl")
+                  if line["write_date"] >= stamp)
+    for transport in ("jsonrpc", "json2"):
+        seen, offset = [], 0
+        while True:
+            args = {"domain": [["write_date", ">=", stamp]], "fields": ["write_date"],
+                    "order": "write_date asc, id asc", "limit": 23, "offset": offset}
+            if transport == "jsonrpc":
+                page = kw(erp, "sale.order.line", "search_read", [args.pop("domain")],
+                          args)["result"]
+            else:
+                page = json2(erp, "sale.order.line", "search_read", args).json()
+            if not page:
+                break
+            assert all(set(r) == {"id", "write_date"} for r in page)
+            seen += [(r["write_date"], r["id"]) for r in page]
+            offset += len(page)
+        assert seen == want, transport
+    assert kw(erp, "sale.order.line", "search_count",
+              [[["write_date", ">=", stamp]]])["result"] == len(want)
+
+
+def test_sale_order_lines_default_order_fields_and_the_order_one2many(erp, world):
+    ids = kw(erp, "sale.order.line", "search", [[["order_id", "in", [3, 1, 2]]]])["result"]
+    lines = {line["id"]: line for line in read(world, "erp/sale.order.line.jsonl")}
+    # Odoo's _order for sale.order.line: order_id, sequence, id
+    assert [(lines[i]["order_id"][0], lines[i]["sequence"]) for i in ids] == [
+        (1, 10), (1, 11), (2, 10), (2, 11), (3, 10), (3, 11)]
+    meta = kw(erp, "sale.order.line", "fields_get", [], {"attributes": ["type"]})["result"]
+    assert meta["order_id"] == meta["product_id"] == {"type": "many2one"}
+    assert meta["product_uom_qty"] == meta["price_subtotal"] == {"type": "float"}
+    assert meta["sequence"] == {"type": "integer"}
+    order_meta = kw(erp, "sale.order", "fields_get", [], {"attributes": ["type"]})["result"]
+    assert order_meta["order_line"] == {"type": "one2many"}
+    so = kw(erp, "sale.order", "read", [[10]], {"fields": ["order_line", "amount_untaxed"]})
+    order_line = so["result"][0]["order_line"]
+    assert order_line == [i for i, line in lines.items() if line["order_id"][0] == 10]
+    subtotals = kw(erp, "sale.order.line", "read", [order_line], {"fields": ["price_subtotal"]})
+    assert sum(r["price_subtotal"] for r in subtotals["result"]) == 10.0
+
+
+def test_unlinking_a_sale_order_unlinks_its_lines(erp):
+    def count(model, domain):
+        return kw(erp, model, "search_count", [domain])["result"]
+
+    before = count("sale.order.line", [])
+    mine = count("sale.order.line", [["order_id", "=", 20]])
+    assert mine == 3
+    assert erp.simulator.delete_record("sale.order", "20") is True
+    assert count("sale.order", [["id", "=", 20]]) == 0
+    assert count("sale.order.line", [["order_id", "=", 20]]) == 0
+    assert count("sale.order.line", []) == before - mine
+    # unlinking something else leaves the lines alone
+    assert erp.simulator.delete_record("account.move", "21") is True
+    assert count("sale.order.line", [["order_id", "=", 21]]) == 2

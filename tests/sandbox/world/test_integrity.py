@@ -14,9 +14,9 @@ X_TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$")
 
 
 @pytest.mark.parametrize("key", ["shop/customers", "shop/orders", "erp/res.partner",
-                                 "erp/sale.order", "erp/account.move", "erp/mail.blacklist",
-                                 "email/members", "email/campaigns", "social/users",
-                                 "social/tweets", "social/dm_events"])
+                                 "erp/sale.order", "erp/sale.order.line", "erp/account.move",
+                                 "erp/mail.blacklist", "email/members", "email/campaigns",
+                                 "social/users", "social/tweets", "social/dm_events"])
 def test_ids_are_unique(load, key: str) -> None:
     ids = [r["id"] for r in load(key)]
     assert len(ids) == len(set(ids))
@@ -49,6 +49,10 @@ def test_erp_references_exist(load) -> None:
     for so in orders:
         assert so["partner_id"][0] in partners
         assert ODOO.match(so["write_date"])
+    by_id = {so["id"]: so for so in orders}
+    for line in load("erp/sale.order.line"):
+        assert line["order_id"] == [line["order_id"][0], by_id[line["order_id"][0]]["name"]]
+        assert ODOO.match(line["create_date"]) and ODOO.match(line["write_date"])
     so_names = {so["name"] for so in orders}
     for inv in load("erp/account.move"):
         assert inv["partner_id"][0] in partners and inv["invoice_origin"] in so_names
