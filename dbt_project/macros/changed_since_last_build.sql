@@ -1,20 +1,36 @@
 {#-
-    The filter of an incremental fact: the rows that changed since its last build. A
-    row changed when a load touched it after the newest load the table holds
-    (`loaded_at`: dlt's load time, or its deletion in the source), or when the identity
-    step re-resolved its person since (`identity_resolved_at`: a merge or a split moves
-    it to another golden id). Scalar subqueries, so Postgres and DuckDB both plan it as
-    two constants; on a first build (`is_incremental()` false) it is not used.
+    What an incremental fact needs to pick the rows that changed since its last build.
+
+    `last_build_max(column)`: the largest `column` of the model's table, as a timestamp
+    literal (1900-01-01 when the table is empty). It is read once, when the model is
+    compiled, so the filter compares against a constant: the databases push such a
+    filter into the scans of the sources below the views, where a subquery would make
+    them compute every row first.
+
+    `changed_since_last_build(alias)`: a row changed when a load touched it after the
+    newest load the table holds (`loaded_at`: dlt's load time, or its deletion in the
+    source), or when the identity step re-resolved its person since
+    (`identity_resolved_at`: a merge or a split moves it to another golden id). An OR
+    across the two is evaluated after the joins that bring both; where that matters,
+    select each side on its own and `union` them.
 
         where {{ changed_since_last_build('orders') }}
+
+    `loaded_at` names the row's column when it differs from the table's (`loaded_at`).
 -#}
+{% macro last_build_max(column) -%}
+    {%- set value = none -%}
+    {%- if execute and is_incremental() -%}
+        {%- set result = run_query("select max(" ~ column ~ ") from " ~ this) -%}
+        {%- set value = result.columns[0].values()[0] -%}
+    {%- endif -%}
+    cast('{{ value if value is not none else "1900-01-01 00:00:00" }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
 {% macro changed_since_last_build(alias, loaded_at='loaded_at',
                                   resolved_at='identity_resolved_at') -%}
-    {%- set epoch = "cast('1900-01-01' as " ~ dbt.type_timestamp() ~ ")" -%}
     (
-        {{ alias }}.{{ loaded_at }} > coalesce(
-            (select max({{ loaded_at }}) from {{ this }}), {{ epoch }})
-        or {{ alias }}.{{ resolved_at }} > coalesce(
-            (select max({{ resolved_at }}) from {{ this }}), {{ epoch }})
+        {{ alias }}.{{ loaded_at }} > {{ last_build_max('loaded_at') }}
+        or {{ alias }}.{{ resolved_at }} > {{ last_build_max(resolved_at) }}
     )
 {%- endmacro %}

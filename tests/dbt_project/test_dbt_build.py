@@ -253,16 +253,25 @@ def test_dbt_docs_generate_catalogs_every_mart(build, warehouse):
 def test_order_lines_add_up_to_their_order_and_carry_its_customer(warehouse):
     lines = warehouse.execute("""
         select l.order_key, l.golden_id, l.quantity, l.unit_price, l.line_amount,
-               l.line_amount_reporting, o.gross_amount, o.golden_id
+               l.line_amount_reporting, o.gross_amount, o.golden_id, l.sku
         from marts.fct_order_lines l join marts.fct_orders o using (order_key)
-        order by l.order_key""").fetchall()
-    assert [row[0] for row in lines] == [f"shop:gid://shopify/Order/{n}"
-                                         for n in (5001, 5002, 5003)]
-    first = lines[0]
+        order by l.order_key, l.line_position""").fetchall()
+    assert sorted({row[0] for row in lines}) == [
+        "erp:500", "erp:502", "erp:503", "erp:504",
+        *(f"shop:gid://shopify/Order/{n}" for n in (5001, 5002, 5003))]
+    first = [row for row in lines if row[0] == "shop:gid://shopify/Order/5001"][0]
     assert first[1] == "gc-anna" == first[7]
     assert (first[2], first[3], first[4], first[5]) == (2, Decimal("50.00"), Decimal("100.00"),
                                                         Decimal("100.00"))
-    assert all(row[4] == row[6] for row in lines)  # one line per order here
+    totals: dict[str, Decimal] = {}
+    for row in lines:
+        totals[row[0]] = totals.get(row[0], Decimal(0)) + row[4]
+    # every order's lines bill its total (Odoo's price_total is taxes included)
+    assert all(totals[row[0]] == row[6] for row in lines)
+    # Odoo's section and note lines are not products; a fractional quantity stays one
+    consulting = [row for row in lines if row[0] == "erp:503"]
+    assert [(row[2], row[8]) for row in consulting] == [(Decimal("0.500"), None)]
+    assert [row[8] for row in lines if row[0] == "erp:500"] == ["TSH-001", "HOD-002", "BTL-007"]
 
 
 def test_dim_customers_carries_segment_risk_and_contactability(warehouse, customers):

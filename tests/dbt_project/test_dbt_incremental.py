@@ -78,6 +78,17 @@ LATER_CHANGES = f"""
     insert into raw_shop.orders__line_items values
         ('gid://shopify/LineItem/7', 'POSTER-1', 'Poster', 1, '100.00', 'EUR',
          'gid://shopify/Order/5001', 0, {LATER_LOAD}, 'l7');
+    -- Odoo: a line unlinked from Anna's order 500, and a line added to Carla's order
+    -- 504 that arrives without its order (lines are a stream of their own)
+    create table raw_erp.deletions (
+        stream varchar, id varchar, detected_at timestamptz, _dlt_load_id varchar,
+        _dlt_id varchar);
+    insert into raw_erp.deletions values
+        ('sale_order_lines', '5003', '2025-07-23T10:00:00Z', {LATER_LOAD}, 'ed1');
+    insert into raw_erp.sale_order_lines values
+        (5009, 504, 'S00504', 11, 3, '[MUG-003] Stoneware Mug', '[MUG-003] Stoneware Mug',
+         1.0, 33.61, 33.61, 40.00, 1, 'EUR', null,
+         '2025-07-23T10:00:00Z', '2025-07-23T10:00:00Z', {LATER_LOAD}, 'sl9');
     -- and a later identity run splits Ben's X profile off into a customer of its own
     update identity.crosswalk set golden_id = 'gc-ben-x', resolved_at = '2025-07-01T00:00:00Z'
         where source = 'social' and source_id = '{BEN_X}';
@@ -188,3 +199,12 @@ def test_an_edited_order_loses_the_lines_it_no_longer_has(runs):
     assert ("gid://shopify/Order/5001", "POSTER-1") in lines
     assert ("gid://shopify/Order/5001", "MUG-1") not in lines
     assert ("gid://shopify/Order/5006", "MUG-1") in lines
+
+
+def test_erp_lines_follow_their_own_stream(runs):
+    lines = {row["order_line_id"]: row for row in rows_of(runs, "incremental", "fct_order_lines")
+             if row["source"] == "erp"}
+    assert lines["5003"]["is_deleted"] is True
+    assert not lines["5001"]["is_deleted"]
+    assert lines["5009"]["order_key"] == "erp:504"
+    assert lines["5009"]["golden_id"] == lines["5008"]["golden_id"]

@@ -21,33 +21,17 @@ fx_rates as (
 
 ),
 
-rate_candidates as (
+rate_periods as (
 
+    -- each rate holds from its date until the next rate of its currency; the orders are
+    -- joined once, so a filter on them (an incremental build's) reaches their sources
     select
-        orders.source,
-        orders.order_id,
-        fx_rates.rate,
-        row_number() over (
-            partition by orders.source, orders.order_id
-            order by fx_rates.valid_from desc
-        ) as recency
+        currency_code,
+        rate,
+        valid_from,
+        lead(valid_from) over (partition by currency_code order by valid_from) as valid_until
 
-    from orders
-    inner join fx_rates
-        on orders.currency_code = fx_rates.currency_code
-        and fx_rates.valid_from <= cast(orders.ordered_at as date)
-
-),
-
-order_rates as (
-
-    select
-        source,
-        order_id,
-        rate
-
-    from rate_candidates
-    where recency = 1
+    from fx_rates
 
 ),
 
@@ -59,15 +43,17 @@ final as (
         cast(
             case
                 when orders.currency_code = '{{ var("reporting_currency") }}' then 1.0
-                else order_rates.rate
+                else rate_periods.rate
             end
             as numeric(18, 8)
         ) as fx_rate
 
     from orders
-    left join order_rates
-        on orders.source = order_rates.source
-        and orders.order_id = order_rates.order_id
+    left join rate_periods
+        on orders.currency_code = rate_periods.currency_code
+        and cast(orders.ordered_at as date) >= rate_periods.valid_from
+        and (rate_periods.valid_until is null
+            or cast(orders.ordered_at as date) < rate_periods.valid_until)
 
 )
 

@@ -1,19 +1,14 @@
 {#-
-    Every interaction a customer had with the brand, one row each, from every source:
-    orders (shop and ERP), posted customer invoices and credit notes (ERP), email
-    activity (sent, open, click, bounce, unsubscribe), and X mentions, replies and
-    direct messages sent to the brand. Each row carries the source record of the
-    person (`source`, `source_record_id`) and the golden customer it resolved to; the
-    brand's own posts and messages are not customer touchpoints.
+    Every interaction a customer had with the brand other than an order, one row each:
+    posted customer invoices and credit notes (ERP), email activity (sent, open, click,
+    bounce, unsubscribe), and X mentions, replies and direct messages sent to the
+    brand. Each row carries the source record of the person (`source`,
+    `source_record_id`) and the golden customer it resolved to; the brand's own posts
+    and messages are not customer touchpoints. `fct_touchpoints` adds the orders from
+    `fct_orders`, which holds them already converted and resolved.
 -#}
 
 with
-
-orders as (
-
-    select * from {{ ref('int_orders_converted') }}
-
-),
 
 invoices as (
 
@@ -42,25 +37,6 @@ direct_messages as (
 crosswalk as (
 
     select * from {{ ref('stg_identity__crosswalk') }}
-
-),
-
-order_touchpoints as (
-
-    select
-        orders.source,
-        orders.source_customer_id as source_record_id,
-        'order' as touchpoint_type,
-        orders.order_id as reference_id,
-        orders.ordered_at as occurred_at,
-        orders.net_amount as amount,
-        orders.currency_code,
-        -- a cancelled or deleted order was an interaction, not revenue
-        case when orders.is_revenue_order then orders.net_amount_reporting end
-            as amount_reporting,
-        orders.loaded_at
-
-    from orders
 
 ),
 
@@ -142,8 +118,6 @@ message_touchpoints as (
 
 unioned as (
 
-    select * from order_touchpoints
-    union all
     select * from invoice_touchpoints
     union all
     select * from email_touchpoints
@@ -157,16 +131,9 @@ unioned as (
 final as (
 
     select
-        -- an email event is one campaign, member, action and second (Mailchimp's
-        -- key); every other touchpoint is its own source object
-        {{ dbt.hash(dbt.concat([
-            "unioned.source", "'|'", "unioned.touchpoint_type", "'|'",
-            "unioned.reference_id", "'|'", "coalesce(unioned.source_record_id, '')", "'|'",
-            "case when unioned.source = 'email' then cast("
-            ~ dbt.datediff("cast('1970-01-01' as " ~ dbt.type_timestamp() ~ ")",
-                           "unioned.occurred_at", "second")
-            ~ " as " ~ dbt.type_string() ~ ") else '' end",
-        ])) }} as touchpoint_key,
+        {{ touchpoint_key('unioned.source', 'unioned.touchpoint_type', 'unioned.reference_id',
+                          'unioned.source_record_id', 'unioned.occurred_at') }}
+            as touchpoint_key,
         crosswalk.golden_id,
         case unioned.source
             when 'shop' then 'online_store'

@@ -1,12 +1,15 @@
 {#-
-    One row per order line: what was bought, how many and at what price, with the
-    order's golden customer, date and revenue status, in the line's own and the
-    reporting currency (at the order's rate). Lines come from the shop; the ERP
-    connector reads sale orders without their lines yet.
+    One row per order line of the shop and the ERP: what was bought, how many and at
+    what price, with the order's golden customer, date and revenue status, in the line's
+    own and the reporting currency (at the order's rate). ERP section and note lines
+    are not products and are left out; a line unlinked in Odoo stays, flagged
+    `is_deleted`, as `fct_orders` keeps a deleted order.
 
-    Incremental by order: a build replaces every line of the orders loaded or
-    re-resolved since the last one (Shopify sends an order's lines with it), so a
-    line removed from an edited order goes too.
+    Incremental by order: a build replaces every line of the orders that changed since
+    the last one: the order was loaded or re-resolved, or one of its lines was loaded
+    or deleted (Shopify sends an order's lines with it; Odoo's lines are a stream of
+    their own and may arrive in another sync). A line removed from an edited order goes
+    with the rest of the order's old lines.
 -#}
 
 {{
@@ -20,18 +23,124 @@
 
 with
 
-lines as (
+shop_lines as (
 
     select * from {{ ref('stg_shop__order_lines') }}
 
 ),
 
+erp_lines as (
+
+    select * from {{ ref('stg_erp__sale_order_lines') }}
+    where is_product_line
+
+),
+
+erp_line_deletions as (
+
+    select * from {{ ref('stg_erp__deletions') }}
+    where stream = 'sale_order_lines'
+
+),
+
 orders as (
 
-    select * from {{ ref('int_orders_converted') }} as converted
-    where converted.source = 'shop'
+    select * from {{ ref('fct_orders') }}
+
+),
+
+lines as (
+
+    select
+        'shop' as source,
+        shop_lines.order_id,
+        shop_lines.order_line_id,
+        shop_lines.line_position,
+        shop_lines.sku,
+        shop_lines.product_name,
+        cast(shop_lines.quantity as numeric(18, 3)) as quantity,
+        shop_lines.unit_price,
+        shop_lines.unit_price_currency_code as currency_code,
+        shop_lines.quantity * shop_lines.unit_price as line_amount,
+        false as is_deleted,
+        -- loaded with its order, whose load time stands for it
+        cast(null as {{ dbt.type_timestamp() }}) as loaded_at
+
+    from shop_lines
+
+    union all
+
+    select
+        'erp' as source,
+        cast(erp_lines.sale_order_id as {{ dbt.type_string() }}) as order_id,
+        cast(erp_lines.sale_order_line_id as {{ dbt.type_string() }}) as order_line_id,
+        erp_lines.line_position,
+        erp_lines.sku,
+        erp_lines.product_name,
+        erp_lines.quantity,
+        erp_lines.unit_price,
+        erp_lines.currency_code,
+        erp_lines.total_amount as line_amount,
+        erp_line_deletions.source_id is not null as is_deleted,
+        greatest(
+            {{ dlt_loaded_at('erp_lines.dlt_load_id') }},
+            erp_line_deletions.deleted_detected_at
+        ) as loaded_at
+
+    from erp_lines
+    left join erp_line_deletions
+        on cast(erp_lines.sale_order_line_id as {{ dbt.type_string() }})
+            = erp_line_deletions.source_id
+
+),
+
+erp_line_loads as (
+
+    -- Shopify lines load with their order; an Odoo order's lines load on their own
+    select
+        source,
+        order_id,
+        max(loaded_at) as loaded_at
+
+    from lines
+    where source = 'erp'
+    group by source, order_id
+
+),
+
+{% if is_incremental() %}
+orders_with_new_lines as (
+
+    select distinct
+        source,
+        order_id
+
+    from lines
+    where source = 'erp'
+        and loaded_at > {{ last_build_max('loaded_at') }}
+
+),
+{% endif %}
+
+changed_orders as (
+
+    -- with when the order or any of its lines last changed
+    select
+        orders.*,
+        greatest(orders.loaded_at, erp_line_loads.loaded_at) as lines_loaded_at
+
+    from orders
+    left join erp_line_loads
+        on orders.source = erp_line_loads.source
+        and orders.order_id = erp_line_loads.order_id
     {% if is_incremental() %}
-        and {{ changed_since_last_build('converted') }}
+    where {{ changed_since_last_build('orders') }}
+        or exists (
+            select 1
+            from orders_with_new_lines
+            where orders_with_new_lines.source = orders.source
+                and orders_with_new_lines.order_id = orders.order_id
+        )
     {% endif %}
 
 ),
@@ -39,30 +148,32 @@ orders as (
 final as (
 
     select
-        {{ dbt.concat(["'shop:'", "lines.order_line_id"]) }} as order_line_key,
-        {{ dbt.concat(["'shop:'", "lines.order_id"]) }} as order_key,
-        'shop' as source,
+        {{ dbt.concat(["lines.source", "':'", "lines.order_line_id"]) }} as order_line_key,
+        {{ dbt.concat(["lines.source", "':'", "lines.order_id"]) }} as order_key,
+        lines.source,
         lines.order_id,
         lines.order_line_id,
         lines.line_position,
-        orders.golden_id,
-        orders.ordered_at,
-        orders.is_revenue_order,
+        changed_orders.golden_id,
+        changed_orders.ordered_at,
+        changed_orders.is_revenue_order,
+        lines.is_deleted,
         lines.sku,
         lines.product_name,
         lines.quantity,
         cast(lines.unit_price as numeric(18, 2)) as unit_price,
-        coalesce(lines.unit_price_currency_code, orders.currency_code) as currency_code,
-        cast(lines.quantity * lines.unit_price as numeric(18, 2)) as line_amount,
-        orders.reporting_currency_code,
-        cast(lines.quantity * lines.unit_price * orders.fx_rate as numeric(18, 2))
+        coalesce(lines.currency_code, changed_orders.currency_code) as currency_code,
+        cast(lines.line_amount as numeric(18, 2)) as line_amount,
+        changed_orders.reporting_currency_code,
+        cast(lines.line_amount * changed_orders.fx_rate as numeric(18, 2))
             as line_amount_reporting,
-        orders.loaded_at,
-        orders.identity_resolved_at
+        changed_orders.lines_loaded_at as loaded_at,
+        changed_orders.identity_resolved_at
 
     from lines
-    inner join orders
-        on lines.order_id = orders.order_id
+    inner join changed_orders
+        on lines.source = changed_orders.source
+        and lines.order_id = changed_orders.order_id
 
 )
 

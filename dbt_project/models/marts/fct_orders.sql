@@ -19,9 +19,27 @@
 
 with
 
-orders as (
+converted as (
 
     select * from {{ ref('int_orders_converted') }}
+
+),
+
+orders as (
+
+    {% if is_incremental() %}
+    -- two selects, not one with OR: each filter then reaches its own side (the
+    -- order's sources, or the crosswalk), and neither computes every order
+    select * from converted
+    where converted.loaded_at > {{ last_build_max('loaded_at') }}
+
+    union
+
+    select * from converted
+    where converted.identity_resolved_at > {{ last_build_max('identity_resolved_at') }}
+    {% else %}
+    select * from converted
+    {% endif %}
 
 ),
 
@@ -51,9 +69,6 @@ final as (
         orders.identity_resolved_at
 
     from orders
-    {% if is_incremental() %}
-    where {{ changed_since_last_build('orders') }}
-    {% endif %}
 
 )
 

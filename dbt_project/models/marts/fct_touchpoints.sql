@@ -1,6 +1,9 @@
 {#-
     The cross-channel customer journey: one row per interaction, with its golden customer.
 
+    Orders come from `fct_orders` (converted and resolved there); every other
+    interaction from `int_touchpoints_unioned`.
+
     Incremental: a build takes the touchpoints loaded since the last one, and those
     whose person the identity step re-resolved since (a merge or split moves them to
     another golden id), and replaces them by key. `dbt build --full-refresh` rebuilds
@@ -18,33 +21,110 @@
 
 with
 
-touchpoints as (
+interactions as (
 
     select * from {{ ref('int_touchpoints_unioned') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('fct_orders') }}
+
+),
+
+changed_interactions as (
+
+    {% if is_incremental() %}
+    -- each side on its own, so that its filter reaches the sources' scans
+    select * from interactions
+    where interactions.loaded_at > {{ last_build_max('loaded_at') }}
+
+    union
+
+    select * from interactions
+    where interactions.identity_resolved_at > {{ last_build_max('identity_resolved_at') }}
+    {% else %}
+    select * from interactions
+    {% endif %}
+
+),
+
+order_touchpoints as (
+
+    select
+        {{ touchpoint_key('orders.source', "'order'", 'orders.order_id',
+                          'orders.source_customer_id', 'orders.ordered_at') }}
+            as touchpoint_key,
+        orders.golden_id,
+        case orders.source
+            when 'shop' then 'online_store'
+            when 'erp' then 'direct_sales'
+            else orders.source
+        end as channel,
+        'order' as touchpoint_type,
+        orders.ordered_at as occurred_at,
+        orders.source,
+        orders.source_customer_id as source_record_id,
+        orders.order_id as reference_id,
+        orders.net_amount as amount,
+        orders.currency_code,
+        -- a cancelled or deleted order was an interaction, not revenue
+        case when orders.is_revenue_order then orders.net_amount_reporting end
+            as amount_reporting,
+        orders.loaded_at,
+        orders.identity_resolved_at
+
+    from orders
+    {% if is_incremental() %}
+    where {{ changed_since_last_build('orders') }}
+    {% endif %}
+
+),
+
+unioned as (
+
+    select
+        touchpoint_key,
+        golden_id,
+        channel,
+        touchpoint_type,
+        occurred_at,
+        source,
+        source_record_id,
+        reference_id,
+        amount,
+        currency_code,
+        amount_reporting,
+        loaded_at,
+        identity_resolved_at
+
+    from changed_interactions
+
+    union all
+
+    select * from order_touchpoints
 
 ),
 
 final as (
 
     select
-        touchpoints.touchpoint_key,
-        touchpoints.golden_id,
-        touchpoints.channel,
-        touchpoints.touchpoint_type,
-        touchpoints.occurred_at,
-        touchpoints.source,
-        touchpoints.source_record_id,
-        touchpoints.reference_id,
-        cast(touchpoints.amount as numeric(18, 2)) as amount,
-        touchpoints.currency_code,
-        cast(touchpoints.amount_reporting as numeric(18, 2)) as amount_reporting,
-        touchpoints.loaded_at,
-        touchpoints.identity_resolved_at
+        unioned.touchpoint_key,
+        unioned.golden_id,
+        unioned.channel,
+        unioned.touchpoint_type,
+        unioned.occurred_at,
+        unioned.source,
+        unioned.source_record_id,
+        unioned.reference_id,
+        cast(unioned.amount as numeric(18, 2)) as amount,
+        unioned.currency_code,
+        cast(unioned.amount_reporting as numeric(18, 2)) as amount_reporting,
+        unioned.loaded_at,
+        unioned.identity_resolved_at
 
-    from touchpoints
-    {% if is_incremental() %}
-    where {{ changed_since_last_build('touchpoints') }}
-    {% endif %}
+    from unioned
 
 )
 
