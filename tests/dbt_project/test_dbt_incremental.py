@@ -95,6 +95,12 @@ LATER_CHANGES = f"""
     insert into identity.golden_profiles (golden_id, source_systems, member_count,
                                           resolved_at)
         values ('gc-ben-x', 'social', 1, '2025-07-01T00:00:00Z');
+    -- and merges Dave into Carla: gc-dave is gone
+    update identity.crosswalk set golden_id = 'gc-carla', resolved_at = '2025-07-01T00:00:00Z'
+        where golden_id = 'gc-dave';
+    delete from identity.golden_profiles where golden_id = 'gc-dave';
+    update identity.golden_profiles set resolved_at = '2025-07-01T00:00:00Z',
+        member_count = 4 where golden_id = 'gc-carla';
 """
 
 
@@ -180,6 +186,14 @@ def test_a_re_resolved_person_moves_to_the_new_golden_id(runs):
                if row["channel"] == "social")
     metrics = {row["golden_id"] for row in rows_of(runs, "incremental", "customer_metrics")}
     assert "gc-ben-x" in metrics
+
+
+def test_a_merged_away_customer_leaves_every_customer_mart(runs):
+    for mart in ("dim_customers", "customer_metrics", "customer_consent"):
+        before = {row["golden_id"] for row in rows_of(runs, "first", mart)}
+        after = {row["golden_id"] for row in rows_of(runs, "incremental", mart)}
+        assert "gc-dave" in before and "gc-dave" not in after, mart
+        assert "gc-ben-x" in after, mart
 
 
 def test_a_refund_and_a_new_order_reach_the_orders_and_the_customer(runs):

@@ -5,6 +5,16 @@
     the more restrictive).
 -#}
 
+{{
+    config(
+        materialized='incremental',
+        unique_key='consent_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+        post_hook="{{ delete_gone_keys('golden_id', ref('stg_identity__golden_profiles')) }}",
+    )
+}}
+
 with
 
 customers as (
@@ -121,4 +131,4 @@ final as (
 
 )
 
-select * from final
+{{ only_changed_rows('final') }}

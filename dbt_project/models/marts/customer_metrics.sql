@@ -5,6 +5,16 @@
     threshold is in the column docs (`_marts__models.yml`).
 -#}
 
+{{
+    config(
+        materialized='incremental',
+        unique_key='golden_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+        post_hook="{{ delete_gone_keys('golden_id', ref('stg_identity__golden_profiles')) }}",
+    )
+}}
+
 {%- set as_of = var('metrics_as_of', none) or env_var('CDP_METRICS_AS_OF', '') -%}
 
 with
@@ -259,4 +269,4 @@ final as (
 
 )
 
-select * from final
+{{ only_changed_rows('final') }}

@@ -1,5 +1,15 @@
 {#- One row per golden customer: resolved profile, lineage, orders, revenue, consent. -#}
 
+{{
+    config(
+        materialized='incremental',
+        unique_key='golden_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+        post_hook="{{ delete_gone_keys('golden_id', ref('stg_identity__golden_profiles')) }}",
+    )
+}}
+
 with
 
 golden_profiles as (
@@ -46,16 +56,6 @@ sms_consent as (
 
 ),
 
-source_systems_per_customer as (
-
-    select distinct
-        golden_id,
-        source
-
-    from crosswalk
-
-),
-
 members as (
 
     select
@@ -67,17 +67,6 @@ members as (
         sum(case when source = 'social' then 1 else 0 end) as social_profile_count
 
     from crosswalk
-    group by golden_id
-
-),
-
-source_systems as (
-
-    select
-        golden_id,
-        {{ dbt.listagg('source', "','", 'order by source') }} as source_systems
-
-    from source_systems_per_customer
     group by golden_id
 
 ),
@@ -119,7 +108,8 @@ final as (
         golden_profiles.city_source,
         golden_profiles.postcode_source,
         golden_profiles.country_code_source,
-        source_systems.source_systems,
+        -- identity's own list: the same sorted, comma-separated sources of the members
+        golden_profiles.source_systems,
         cast(coalesce(members.member_count, 0) as {{ dbt.type_bigint() }}) as member_count,
         cast(coalesce(members.shop_customer_count, 0) as {{ dbt.type_bigint() }})
             as shop_customer_count,
@@ -155,8 +145,6 @@ final as (
     from golden_profiles
     left join members
         on golden_profiles.golden_id = members.golden_id
-    left join source_systems
-        on golden_profiles.golden_id = source_systems.golden_id
     left join customer_orders
         on golden_profiles.golden_id = customer_orders.golden_id
     left join email_consent
@@ -168,4 +156,4 @@ final as (
 
 )
 
-select * from final
+{{ only_changed_rows('final') }}

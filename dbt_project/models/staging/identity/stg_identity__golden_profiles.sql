@@ -19,6 +19,7 @@ renamed as (
         {{ clean_text(attribute) }} as {{ attribute }},
         {{ clean_text(attribute ~ '_source') }} as {{ attribute }}_source,
         {%- endfor %}
+        {{ clean_text('source_systems') }} as source_systems,
         cast(member_count as {{ dbt.type_bigint() }}) as member_count,
         {{ to_utc_timestamp('first_seen_at') }} as first_seen_at,
         {{ to_utc_timestamp('last_seen_at') }} as last_seen_at,
