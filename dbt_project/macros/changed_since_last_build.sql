@@ -2,10 +2,10 @@
     What an incremental fact needs to pick the rows that changed since its last build.
 
     `last_build_max(column)`: the largest `column` of the model's table, as a timestamp
-    literal (1900-01-01 when the table is empty). It is read once, when the model is
-    compiled, so the filter compares against a constant: the databases push such a
-    filter into the scans of the sources below the views, where a subquery would make
-    them compute every row first.
+    literal (1900-01-01 when the table is empty or does not have the column yet). It is
+    read once, when the model is compiled, so the filter compares against a constant:
+    the databases push such a filter into the scans of the sources below the views,
+    where a subquery would make them compute every row first.
 
     `changed_since_last_build(alias)`: a row changed when a load touched it after the
     newest load the table holds (`loaded_at`: dlt's load time, or its deletion in the
@@ -21,8 +21,13 @@
 {% macro last_build_max(column) -%}
     {%- set value = none -%}
     {%- if execute and is_incremental() -%}
-        {%- set result = run_query("select max(" ~ column ~ ") from " ~ this) -%}
-        {%- set value = result.columns[0].values()[0] -%}
+        {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name')
+                        | map('lower') | list -%}
+        {#- a column the table does not have yet (a new one) reads as never: every row -#}
+        {%- if column | lower in names -%}
+            {%- set result = run_query("select max(" ~ column ~ ") from " ~ this) -%}
+            {%- set value = result.columns[0].values()[0] -%}
+        {%- endif -%}
     {%- endif -%}
     cast('{{ value if value is not none else "1900-01-01 00:00:00" }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}

@@ -23,7 +23,9 @@ def history(tmp_path_factory) -> dict[str, list[tuple]]:
     for step in ("first", "unchanged", "changed"):
         if step == "changed":
             with duckdb.connect(str(warehouse)) as connection:
-                connection.execute("update identity.golden_profiles set city = 'Potsdam' "
+                # identity stamps a profile it rewrites with the run's resolved_at
+                connection.execute("update identity.golden_profiles set city = 'Potsdam', "
+                                   "resolved_at = '2025-07-01T00:00:00Z' "
                                    "where golden_id = 'gc-anna'")
                 connection.execute("delete from identity.golden_profiles "
                                    "where golden_id = 'gc-dave'")

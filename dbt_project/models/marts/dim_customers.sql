@@ -1,4 +1,14 @@
-{#- One row per golden customer: resolved profile, lineage, orders, revenue, consent. -#}
+{#-
+    One row per golden customer: resolved profile, lineage, orders, revenue, consent,
+    and the scores of `customer_metrics`.
+
+    Incremental: a row is a function of the customer's profile (identity rewrites it,
+    with a new `resolved_at`, whenever it touches the cluster or its members), orders,
+    consent and metrics. A build rebuilds the customers whose profile was resolved
+    since the last build or whose orders, consent or metrics differ from what their
+    row holds (narrow comparisons, so a million rows are not compared whole), and a
+    post-hook deletes the customers merged away.
+-#}
 
 {{
     config(
@@ -88,6 +98,86 @@ customer_orders as (
 
 ),
 
+{% if is_incremental() %}
+current_rows as (
+
+    select * from {{ this }}
+
+),
+
+orders_changed as (
+
+    select current_rows.golden_id
+
+    from current_rows
+    left join customer_orders
+        on current_rows.golden_id = customer_orders.golden_id
+    where coalesce(customer_orders.order_count, 0) <> current_rows.order_count
+        or customer_orders.first_order_at is distinct from current_rows.first_order_at
+        or customer_orders.last_order_at is distinct from current_rows.last_order_at
+        or cast(coalesce(customer_orders.gross_revenue, 0) as numeric(18, 2))
+            <> current_rows.gross_revenue
+        or cast(coalesce(customer_orders.refunded_amount, 0) as numeric(18, 2))
+            <> current_rows.refunded_amount
+
+),
+
+consent_changed as (
+
+    select current_rows.golden_id
+
+    from current_rows
+    left join email_consent
+        on current_rows.golden_id = email_consent.golden_id
+    left join sms_consent
+        on current_rows.golden_id = sms_consent.golden_id
+    where coalesce(email_consent.consent_status, 'unknown') <> current_rows.email_consent_status
+        or email_consent.consent_source is distinct from current_rows.email_consent_source
+        or email_consent.consent_updated_at
+            is distinct from current_rows.email_consent_updated_at
+        or coalesce(email_consent.can_contact, false) <> current_rows.can_email
+        or coalesce(sms_consent.can_contact, false) <> current_rows.can_sms
+
+),
+
+metrics_changed as (
+
+    select current_rows.golden_id
+
+    from current_rows
+    left join metrics
+        on current_rows.golden_id = metrics.golden_id
+    where metrics.rfm_segment is distinct from current_rows.rfm_segment
+        or metrics.churn_risk is distinct from current_rows.churn_risk
+        or metrics.predicted_12m_value is distinct from current_rows.predicted_12m_value
+        or metrics.engagement_score is distinct from current_rows.engagement_score
+        or metrics.preferred_channel is distinct from current_rows.preferred_channel
+
+),
+
+changed_customers as (
+
+    select golden_id from golden_profiles
+    where resolved_at > {{ last_build_max('identity_resolved_at') }}
+    union
+    select golden_id from orders_changed
+    union
+    select golden_id from consent_changed
+    union
+    select golden_id from metrics_changed
+
+),
+{% endif %}
+
+customers as (
+
+    select * from golden_profiles
+    {% if is_incremental() %}
+    where golden_id in (select golden_id from changed_customers)
+    {% endif %}
+
+),
+
 final as (
 
     select
@@ -121,6 +211,7 @@ final as (
             as social_profile_count,
         golden_profiles.first_seen_at,
         golden_profiles.last_seen_at,
+        golden_profiles.resolved_at as identity_resolved_at,
         cast(coalesce(customer_orders.order_count, 0) as {{ dbt.type_bigint() }}) as order_count,
         customer_orders.first_order_at,
         customer_orders.last_order_at,
@@ -142,7 +233,7 @@ final as (
         metrics.engagement_score,
         metrics.preferred_channel
 
-    from golden_profiles
+    from customers as golden_profiles
     left join members
         on golden_profiles.golden_id = members.golden_id
     left join customer_orders
@@ -156,4 +247,4 @@ final as (
 
 )
 
-{{ only_changed_rows('final') }}
+select * from final
