@@ -54,7 +54,8 @@ email_signals as (
             when 'archived' then 'not_subscribed'
             else 'unknown'
         end as consent_status,
-        email_members.last_changed_at as signal_at
+        email_members.last_changed_at as signal_at,
+        {{ dlt_loaded_at('email_members.dlt_load_id') }} as loaded_at
 
     from email_members
     inner join crosswalk
@@ -71,7 +72,8 @@ shop_signals as (
         shop_customers.customer_id as source_record_id,
         {{ shopify_consent_status('shop_customers.email_marketing_state') }}
             as consent_status,
-        shop_customers.email_consent_updated_at as signal_at
+        shop_customers.email_consent_updated_at as signal_at,
+        {{ dlt_loaded_at('shop_customers.dlt_load_id') }} as loaded_at
 
     from shop_customers
     inner join crosswalk
@@ -103,7 +105,8 @@ blacklist_signals as (
         'erp' as consent_source,
         cast(erp_blacklist.blacklist_id as {{ dbt.type_string() }}) as source_record_id,
         'unsubscribed' as consent_status,
-        erp_blacklist.updated_at as signal_at
+        erp_blacklist.updated_at as signal_at,
+        {{ dlt_loaded_at('erp_blacklist.dlt_load_id') }} as loaded_at
 
     from erp_blacklist
     inner join customer_emails
