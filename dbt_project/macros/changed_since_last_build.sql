@@ -17,6 +17,11 @@
         where {{ changed_since_last_build('orders') }}
 
     `loaded_at` names the row's column when it differs from the table's (`loaded_at`).
+
+    `rows_changed_since_last_build(relation)`: the rows of `relation` (a CTE or a ref)
+    that changed, as two selects joined by `union`, one per side, so that each filter
+    reaches its own sources (the loads, or the crosswalk) and neither computes every
+    row; on a first build, every row.
 -#}
 {% macro last_build_max(column) -%}
     {%- set value = none -%}
@@ -38,4 +43,18 @@
         {{ alias }}.{{ loaded_at }} > {{ last_build_max('loaded_at') }}
         or {{ alias }}.{{ resolved_at }} > {{ last_build_max(resolved_at) }}
     )
+{%- endmacro %}
+
+{% macro rows_changed_since_last_build(relation) -%}
+    {%- if is_incremental() -%}
+    select * from {{ relation }}
+    where {{ relation }}.loaded_at > {{ last_build_max('loaded_at') }}
+
+    union
+
+    select * from {{ relation }}
+    where {{ relation }}.identity_resolved_at > {{ last_build_max('identity_resolved_at') }}
+    {%- else -%}
+    select * from {{ relation }}
+    {%- endif -%}
 {%- endmacro %}

@@ -27,19 +27,7 @@ converted as (
 
 orders as (
 
-    {% if is_incremental() %}
-    -- two selects, not one with OR: each filter then reaches its own side (the
-    -- order's sources, or the crosswalk), and neither computes every order
-    select * from converted
-    where converted.loaded_at > {{ last_build_max('loaded_at') }}
-
-    union
-
-    select * from converted
-    where converted.identity_resolved_at > {{ last_build_max('identity_resolved_at') }}
-    {% else %}
-    select * from converted
-    {% endif %}
+    {{ rows_changed_since_last_build('converted') }}
 
 ),
 

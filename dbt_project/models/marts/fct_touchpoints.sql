@@ -35,18 +35,7 @@ orders as (
 
 changed_interactions as (
 
-    {% if is_incremental() %}
-    -- each side on its own, so that its filter reaches the sources' scans
-    select * from interactions
-    where interactions.loaded_at > {{ last_build_max('loaded_at') }}
-
-    union
-
-    select * from interactions
-    where interactions.identity_resolved_at > {{ last_build_max('identity_resolved_at') }}
-    {% else %}
-    select * from interactions
-    {% endif %}
+    {{ rows_changed_since_last_build('interactions') }}
 
 ),
 
