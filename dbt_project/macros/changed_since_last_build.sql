@@ -16,8 +16,6 @@
 
         where {{ changed_since_last_build('orders') }}
 
-    `loaded_at` names the row's column when it differs from the table's (`loaded_at`).
-
     `rows_changed_since_last_build(relation)`: the rows of `relation` (a CTE or a ref)
     that changed, as two selects joined by `union`, one per side, so that each filter
     reaches its own sources (the loads, or the crosswalk) and neither computes every
@@ -37,11 +35,10 @@
     cast('{{ value if value is not none else "1900-01-01 00:00:00" }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
-{% macro changed_since_last_build(alias, loaded_at='loaded_at',
-                                  resolved_at='identity_resolved_at') -%}
+{% macro changed_since_last_build(alias) -%}
     (
-        {{ alias }}.{{ loaded_at }} > {{ last_build_max('loaded_at') }}
-        or {{ alias }}.{{ resolved_at }} > {{ last_build_max(resolved_at) }}
+        {{ alias }}.loaded_at > {{ last_build_max('loaded_at') }}
+        or {{ alias }}.identity_resolved_at > {{ last_build_max('identity_resolved_at') }}
     )
 {%- endmacro %}
 

@@ -135,11 +135,7 @@ final as (
                           'unioned.source_record_id', 'unioned.occurred_at') }}
             as touchpoint_key,
         crosswalk.golden_id,
-        case unioned.source
-            when 'shop' then 'online_store'
-            when 'erp' then 'direct_sales'
-            else unioned.source
-        end as channel,
+        {{ touchpoint_channel('unioned.source') }} as channel,
         unioned.touchpoint_type,
         unioned.occurred_at,
         unioned.source,

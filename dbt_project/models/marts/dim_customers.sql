@@ -20,6 +20,12 @@
     )
 }}
 
+{#- copied from customer_metrics, and compared with it to find the rows to rebuild -#}
+{%- set metric_columns = [
+    'rfm_segment', 'churn_risk', 'predicted_12m_value', 'engagement_score',
+    'preferred_channel',
+] %}
+
 with
 
 golden_profiles as (
@@ -147,11 +153,10 @@ metrics_changed as (
     from current_rows
     left join metrics
         on current_rows.golden_id = metrics.golden_id
-    where metrics.rfm_segment is distinct from current_rows.rfm_segment
-        or metrics.churn_risk is distinct from current_rows.churn_risk
-        or metrics.predicted_12m_value is distinct from current_rows.predicted_12m_value
-        or metrics.engagement_score is distinct from current_rows.engagement_score
-        or metrics.preferred_channel is distinct from current_rows.preferred_channel
+    where
+        {%- for column in metric_columns %}
+        {{ 'or ' if not loop.first }}metrics.{{ column }} is distinct from current_rows.{{ column }}
+        {%- endfor %}
 
 ),
 
@@ -227,11 +232,9 @@ final as (
         email_consent.consent_updated_at as email_consent_updated_at,
         coalesce(email_consent.can_contact, false) as can_email,
         coalesce(sms_consent.can_contact, false) as can_sms,
-        metrics.rfm_segment,
-        metrics.churn_risk,
-        metrics.predicted_12m_value,
-        metrics.engagement_score,
-        metrics.preferred_channel
+        {%- for column in metric_columns %}
+        metrics.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
 
     from customers as golden_profiles
     left join members

@@ -46,11 +46,7 @@ order_touchpoints as (
                           'orders.source_customer_id', 'orders.ordered_at') }}
             as touchpoint_key,
         orders.golden_id,
-        case orders.source
-            when 'shop' then 'online_store'
-            when 'erp' then 'direct_sales'
-            else orders.source
-        end as channel,
+        {{ touchpoint_channel('orders.source') }} as channel,
         'order' as touchpoint_type,
         orders.ordered_at as occurred_at,
         orders.source,
