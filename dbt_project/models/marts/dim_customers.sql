@@ -72,21 +72,6 @@ sms_consent as (
 
 ),
 
-members as (
-
-    select
-        golden_id,
-        count(*) as member_count,
-        sum(case when source = 'shop' then 1 else 0 end) as shop_customer_count,
-        sum(case when source = 'erp' then 1 else 0 end) as erp_partner_count,
-        sum(case when source = 'email' then 1 else 0 end) as email_member_count,
-        sum(case when source = 'social' then 1 else 0 end) as social_profile_count
-
-    from crosswalk
-    group by golden_id
-
-),
-
 customer_orders as (
 
     select
@@ -162,7 +147,8 @@ metrics_changed as (
 
 changed_customers as (
 
-    select golden_id from golden_profiles
+    {#- the view itself, not the CTE: read once, the CTE is not materialised whole -#}
+    select golden_id from {{ ref('stg_identity__golden_profiles') }}
     where resolved_at > {{ last_build_max('identity_resolved_at') }}
     union
     select golden_id from orders_changed
@@ -173,6 +159,24 @@ changed_customers as (
 
 ),
 {% endif %}
+
+members as (
+
+    select
+        golden_id,
+        count(*) as member_count,
+        sum(case when source = 'shop' then 1 else 0 end) as shop_customer_count,
+        sum(case when source = 'erp' then 1 else 0 end) as erp_partner_count,
+        sum(case when source = 'email' then 1 else 0 end) as email_member_count,
+        sum(case when source = 'social' then 1 else 0 end) as social_profile_count
+
+    from crosswalk
+    {% if is_incremental() %}
+    where golden_id in (select golden_id from changed_customers)
+    {% endif %}
+    group by golden_id
+
+),
 
 customers as (
 

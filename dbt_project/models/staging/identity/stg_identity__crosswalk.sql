@@ -9,10 +9,10 @@ source as (
 renamed as (
 
     select
-        lower({{ clean_text('source') }}) as source,
-        {{ clean_text('source_id') }} as source_id,
-        {{ clean_text('golden_id') }} as golden_id,
-        {{ clean_text('matched_by') }} as matched_by,
+        {{ as_text('source') }} as source,
+        {{ as_text('source_id') }} as source_id,
+        {{ as_text('golden_id') }} as golden_id,
+        {{ as_text('matched_by') }} as matched_by,
         {{ to_utc_timestamp('resolved_at') }} as resolved_at
 
     from source

@@ -14,12 +14,12 @@ source as (
 renamed as (
 
     select
-        {{ clean_text('golden_id') }} as golden_id,
+        {{ as_text('golden_id') }} as golden_id,
         {%- for attribute in attributes %}
-        {{ clean_text(attribute) }} as {{ attribute }},
-        {{ clean_text(attribute ~ '_source') }} as {{ attribute }}_source,
+        {{ as_text(attribute) }} as {{ attribute }},
+        {{ as_text(attribute ~ '_source') }} as {{ attribute }}_source,
         {%- endfor %}
-        {{ clean_text('source_systems') }} as source_systems,
+        {{ as_text('source_systems') }} as source_systems,
         cast(member_count as {{ dbt.type_bigint() }}) as member_count,
         {{ to_utc_timestamp('first_seen_at') }} as first_seen_at,
         {{ to_utc_timestamp('last_seen_at') }} as last_seen_at,

@@ -9,12 +9,12 @@ source as (
 renamed as (
 
     select
-        lower({{ clean_text('left_source') }}) as left_source,
-        {{ clean_text('left_source_id') }} as left_source_id,
-        lower({{ clean_text('right_source') }}) as right_source,
-        {{ clean_text('right_source_id') }} as right_source_id,
-        {{ clean_text('rule') }} as match_rule,
-        {{ clean_text('key') }} as match_key
+        {{ as_text('left_source') }} as left_source,
+        {{ as_text('left_source_id') }} as left_source_id,
+        {{ as_text('right_source') }} as right_source,
+        {{ as_text('right_source_id') }} as right_source_id,
+        {{ as_text('rule') }} as match_rule,
+        {{ as_text('key') }} as match_key
 
     from source
 
