@@ -16,6 +16,7 @@
         unique_key='touchpoint_key',
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
+        pre_hook="{{ record_incremental_build() }}",
     )
 }}
 
