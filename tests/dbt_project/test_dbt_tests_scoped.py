@@ -14,7 +14,7 @@ LATER_LOAD = "'1754006400.5'"
 AS_OF = {"CDP_METRICS_AS_OF": "2025-08-02 00:00:00"}
 
 # a later sync brings Ben's new order, in a currency the rates do not cover: its
-# has_fx_rate test warns
+# has_fx_rate test warns (fails with --warn-error)
 BAD_NEW_ROW = f"""
     insert into raw_shop.orders values
         ('gid://shopify/Order/5006', '#1006', 'ben.mueller@example.com', null,
@@ -48,13 +48,19 @@ def runs(tmp_path_factory) -> dict:
     with duckdb.connect(str(warehouse)) as connection:
         connection.execute(SPOILED_OLD_ROW)
         connection.execute(BAD_NEW_ROW)
-    incremental = invoke_dbt(["build"], work_dir=work_dir, warehouse=warehouse,
-                             environment=AS_OF)
-    seen["incremental"] = (incremental.success, statuses(incremental))
+    # a build with warnings as errors: the USD order fails it
+    strict = invoke_dbt(["build", "--warn-error"], work_dir=work_dir, warehouse=warehouse,
+                        environment=AS_OF)
+    seen["strict"] = (strict.success, statuses(strict))
+    # nothing new: the USD order is tested again (a warning now), then no longer
+    for run in ("after_failure", "after_pass"):
+        result = invoke_dbt(["build"], work_dir=work_dir, warehouse=warehouse,
+                            environment=AS_OF)
+        seen[run] = (result.success, statuses(result))
     with duckdb.connect(str(warehouse)) as connection:
         seen["log"] = connection.execute(
-            "select model, count(distinct invocation_id) from dbt_meta.incremental_builds "
-            "group by model order by model").fetchall()
+            "select model, full_build, tests_passed from dbt_meta.incremental_builds "
+            "where model = 'fct_orders' order by recorded_at").fetchall()
     alone = invoke_dbt(["test", "--select", "fct_orders"], work_dir=work_dir,
                        warehouse=warehouse, environment=AS_OF)
     seen["test_alone"] = (alone.success, statuses(alone))
@@ -68,15 +74,21 @@ def test_the_first_build_tests_every_row_and_passes(runs):
     assert status_of(by_name, FX_RATE_TEST) == "pass"
 
 
-def test_a_bad_row_the_load_brings_is_caught_by_the_incremental_build(runs):
-    success, by_name = runs["incremental"]
-    assert success  # the rate test only warns
-    assert status_of(by_name, FX_RATE_TEST) == "warn"
+def test_a_bad_row_the_load_brings_fails_the_build_that_takes_it_in(runs):
+    success, by_name = runs["strict"]
+    assert not success
+    assert status_of(by_name, FX_RATE_TEST) in ("fail", "error")
 
 
-def test_an_old_row_is_not_read_again_by_the_incremental_build(runs):
-    _, by_name = runs["incremental"]
+def test_an_old_row_is_not_read_again_by_an_incremental_build(runs):
+    _, by_name = runs["strict"]
     assert status_of(by_name, SOURCE_TEST) == "pass"
+
+
+def test_rows_whose_tests_failed_are_tested_again_until_a_build_passes(runs):
+    assert runs["after_failure"][0]
+    assert status_of(runs["after_failure"][1], FX_RATE_TEST) == "warn"
+    assert status_of(runs["after_pass"][1], FX_RATE_TEST) == "pass"
 
 
 def test_dbt_test_on_its_own_checks_every_row(runs):
@@ -85,7 +97,10 @@ def test_dbt_test_on_its_own_checks_every_row(runs):
     assert status_of(by_name, SOURCE_TEST) == "fail"
 
 
-def test_each_incremental_fact_logs_what_its_build_took_in(runs):
-    # the first build was a full one: only the incremental build is logged
-    assert runs["log"] == [("fct_order_lines", 1), ("fct_orders", 1), ("fct_touchpoints", 1)]
-
+def test_each_build_of_a_fact_is_logged_with_its_verdict(runs):
+    assert runs["log"] == [
+        ("fct_orders", True, True),     # the first build, in full
+        ("fct_orders", False, False),   # the USD order, with warnings as errors
+        ("fct_orders", False, True),    # tested again: a warning
+        ("fct_orders", False, True),    # nothing new
+    ]
