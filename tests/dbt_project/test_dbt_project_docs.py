@@ -7,7 +7,10 @@ import json
 import pytest
 from dbt_harness import failures, invoke_dbt
 
-RAW_SOURCES = {"raw_shop", "raw_erp", "raw_email", "raw_social"}
+RAW_SOURCES = {"raw_shop", "raw_erp", "raw_email", "raw_social", "raw_files"}
+# identity's own state, which no Dagster asset stands for: declared for the personal
+# data it holds
+IDENTITY_STATE = {"records"}
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +67,10 @@ def test_sources_carry_dagster_asset_keys(manifest):
     sources = manifest["sources"].values()
     assert {source["source_name"] for source in sources} == RAW_SOURCES | {"identity"}
     for source in sources:
-        key = source["meta"]["dagster"]["asset_key"]
+        key = source["meta"].get("dagster", {}).get("asset_key")
+        if source["source_name"] == "identity" and source["name"] in IDENTITY_STATE:
+            assert key is None
+            continue
         assert key == [source["source_name"], source["name"]]
 
 
