@@ -13,6 +13,7 @@ from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
 from connectors.settings import optional_setting, variable
+from orchestration.governance.pii import governance_assets, governance_checks
 from orchestration.identity.assets import identity_assets
 from orchestration.identity.checks import identity_checks
 from orchestration.quality.checks import quality_checks
@@ -85,8 +86,9 @@ def build_resources() -> dict[str, object]:
 def build_defs() -> Definitions:
     """The code location; rebuilt by callers that change the environment (CLI, tests)."""
     return Definitions(
-        assets=[*source_assets, *file_drop_assets, *warehouse_assets, *identity_assets],
-        asset_checks=[*identity_checks, *quality_checks],
+        assets=[*source_assets, *file_drop_assets, *warehouse_assets, *identity_assets,
+                *governance_assets],
+        asset_checks=[*identity_checks, *quality_checks, *governance_checks],
         jobs=[cdp_pipeline, load_file_drops],
         sensors=[file_drops_sensor],
         resources=build_resources(),

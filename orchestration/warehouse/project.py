@@ -30,7 +30,7 @@ def manifest_is_stale(project: DbtProject) -> bool:
     built = manifest.stat().st_mtime
     root = Path(project.project_dir)
     sources = [root / "dbt_project.yml", *root.glob("models/**/*"), *root.glob("macros/**/*"),
-               *root.glob("tests/**/*"), *root.glob("seeds/**/*")]
+               *root.glob("tests/**/*"), *root.glob("seeds/**/*"), *root.glob("snapshots/**/*")]
     return any(path.stat().st_mtime > built for path in sources if path.is_file())
 
 

@@ -1,0 +1,1 @@
+"""Governance assets and checks: where personal data is, and gates on it."""
