@@ -70,6 +70,29 @@ def _graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audience_export(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from activation.audience import AudienceError, export_audience
+
+    warehouse = Path(args.warehouse)
+    if not warehouse.exists():
+        print(f"cdpkit audience export: no warehouse at {warehouse}; run `cdpkit demo` or "
+              "the pipeline first, or pass --warehouse", file=sys.stderr)
+        return 2
+    try:
+        with duckdb.connect(str(warehouse)) as con:
+            export = export_audience(con, args.segment, args.channel, Path(args.output))
+    except AudienceError as error:
+        print(f"cdpkit audience export: {error}", file=sys.stderr)
+        return 2
+    print(f"exported {export.exported:,} of {export.segment_size:,} customers in segment "
+          f"{export.segment} ({export.channel}) to {export.path}")
+    for reason, count in sorted(export.excluded.items(), key=lambda item: -item[1]):
+        print(f"  excluded {count:>7,}  {reason}")
+    return 0
+
+
 def _identity_settings(args: argparse.Namespace):  # noqa: ANN202 - lazy import
     from identity.settings import IdentitySettings
 
@@ -273,6 +296,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     graph = sub.add_parser("graph", help="print the asset graph as a Mermaid flowchart")
     graph.set_defaults(func=_graph)
+
+    audience = sub.add_parser("audience", help="export customers who may be contacted")
+    audience_sub = audience.add_subparsers(dest="audience_command", required=True)
+    export = audience_sub.add_parser(
+        "export", help="the customers of a segment with current consent for a channel, as "
+                       "CSV; prints how many were left out and why")
+    export.add_argument("--segment", required=True,
+                        help="an RFM segment of marts.dim_customers, e.g. champions")
+    export.add_argument("--channel", required=True, choices=("email", "sms"))
+    export.add_argument("--output", required=True, help="CSV file to write")
+    export.add_argument("--warehouse", default="warehouse/cdp.duckdb")
+    export.set_defaults(func=_audience_export)
 
     identity = sub.add_parser("identity", help="resolve person records into golden ids")
     identity_sub = identity.add_subparsers(dest="identity_command", required=True)
