@@ -141,6 +141,31 @@ def test_membership_counts_and_source_systems(customers):
     assert len(customers) == 5
 
 
+def test_the_consent_ledger_holds_every_event_the_sources_show(warehouse):
+    events = warehouse.execute(
+        "select source, source_record_id, channel, action, method, source_status "
+        "from marts.consent_ledger").fetchall()
+    assert sorted(events) == sorted([
+        ("email", ANNA, "email", "withdrawn", "mailchimp_member_status", "unsubscribed"),
+        ("email", CARLA, "email", "granted", "mailchimp_member_status", "subscribed"),
+        ("email", DAVE, "email", "undeliverable", "mailchimp_member_status", "cleaned"),
+        # the active blacklist entry; the lifted one (2) is no event
+        ("erp", "1", "email", "withdrawn", "odoo_mail_blacklist", "active"),
+        ("shop", "gid://shopify/Customer/1001", "email", "granted",
+         "shopify_email_marketing_consent", "SUBSCRIBED"),
+        ("shop", "gid://shopify/Customer/1001", "sms", "not_granted",
+         "shopify_sms_marketing_consent", "NOT_SUBSCRIBED"),
+        ("shop", "gid://shopify/Customer/1002", "email", "granted",
+         "shopify_email_marketing_consent", "SUBSCRIBED"),
+        ("shop", "gid://shopify/Customer/1003", "email", "withdrawn",
+         "shopify_email_marketing_consent", "UNSUBSCRIBED"),
+    ])  # Ben's and Carla's Shopify SMS consent has no state: no event
+    blacklist = warehouse.execute(
+        "select applies_to, email_normalized from marts.consent_ledger "
+        "where source = 'erp'").fetchall()
+    assert blacklist == [("email_address", "ben.mueller@example.com")]
+
+
 @pytest.mark.parametrize(
     ("golden_id", "status", "source", "at"),
     [
@@ -148,9 +173,10 @@ def test_membership_counts_and_source_systems(customers):
         ("gc-anna", "unsubscribed", "email", "2025-02-01 08:00:00"),
         # active Odoo blacklist entry (April, other case and spaces) beats Shopify (March)
         ("gc-ben", "unsubscribed", "erp", "2025-04-01 08:00:00"),
-        # Mailchimp subscribe (Jan 2025) beats Shopify unsubscribe (Dec 2024);
-        # the lifted blacklist entry does not count
-        ("gc-carla", "subscribed", "email", "2025-01-05 08:00:00"),
+        # the Shopify unsubscribe (Dec 2024) beats the Mailchimp subscription, which
+        # dates from the opt-in (June 2024): the member's later last_changed (Jan 2025)
+        # is no consent; the lifted blacklist entry does not count
+        ("gc-carla", "unsubscribed", "shop", "2024-12-01 10:00:00"),
         ("gc-dave", "cleaned", "email", "2025-03-03 08:00:00"),
         ("gc-eve", "unknown", None, None),
     ],
@@ -282,4 +308,5 @@ def test_dim_customers_carries_segment_risk_and_contactability(warehouse, custom
             assert customer[column] == metrics[golden_id][column], (golden_id, column)
         assert customer["can_email"] == (customer["email_consent_status"] == "subscribed")
         assert customer["can_sms"] is False  # nobody in the fixture opted in to SMS
-    assert customers["gc-carla"]["can_email"] is True
+    # her Shopify unsubscribe is newer than her Mailchimp opt-in
+    assert customers["gc-carla"]["can_email"] is False

@@ -1,5 +1,6 @@
 """The marts build incrementally: a later load adds or replaces what it touched (a new
-order with its lines, a refund, an edited order's lines, an email open), a re-resolved
+order with its lines, a refund, an edited order's lines, an email open, a changed
+consent, appended to the consent ledger), a re-resolved
 person moves to their new golden id, rows nothing touched are left alone, and every mart
 equals what a full rebuild gives."""
 
@@ -28,6 +29,8 @@ MARTS = {
     "fct_order_lines": "order_line_key",
     "customer_metrics": "golden_id",
     "customer_consent": "consent_key",
+    # append-only: a full refresh leaves it as it is, so it must equal the incremental
+    "consent_ledger": "event_key",
     "dim_customers": "golden_id",
 }
 
@@ -55,6 +58,14 @@ LATER_CHANGES = f"""
     insert into raw_email.email_activity values
         ('c0ffee1234', '{ANNA}', 'anna.schmidt@example.com', 'open',
          '2025-01-03T08:00:00+00:00', null, null, {LATER_LOAD}, 'e9');
+    -- Anna opts in to SMS in the shop: Shopify overwrites her NOT_SUBSCRIBED state
+    -- (the same load reads her email consent again, unchanged)
+    update raw_shop.customers
+    set sms_marketing_consent__marketing_state = 'SUBSCRIBED',
+        sms_marketing_consent__marketing_opt_in_level = 'SINGLE_OPT_IN',
+        sms_marketing_consent__consent_updated_at = '2025-07-25T10:00:00Z',
+        _dlt_load_id = {LATER_LOAD}
+    where id = 'gid://shopify/Customer/1001';
     -- Ben's new order, with its line
     insert into raw_shop.orders values
         ('gid://shopify/Order/5006', '#1006', 'ben.mueller@example.com', null,
@@ -222,3 +233,24 @@ def test_erp_lines_follow_their_own_stream(runs):
     assert not lines["5001"]["is_deleted"]
     assert lines["5009"]["order_key"] == "erp:504"
     assert lines["5009"]["golden_id"] == lines["5008"]["golden_id"]
+
+
+def test_a_changed_consent_is_appended_to_the_ledger_and_followed(runs):
+    anna = "gid://shopify/Customer/1001"
+    first = [(row["channel"], row["action"], str(row["recorded_at"]))
+             for row in rows_of(runs, "first", "consent_ledger") if row["source_record_id"] == anna]
+    later = [(row["channel"], row["action"], str(row["recorded_at"]))
+             for row in rows_of(runs, "incremental", "consent_ledger")
+             if row["source_record_id"] == anna]
+    # the earlier SMS state stays; the grant is appended; her reloaded, unchanged email
+    # consent is the same event, not appended again
+    assert sorted(later) == sorted([*first, ("sms", "granted", "2025-08-01 00:00:00.500000")])
+    assert ("sms", "not_granted", "2024-11-23 12:00:45.123456") in later
+    consent = {(row["golden_id"], row["channel"]): row
+               for row in rows_of(runs, "incremental", "customer_consent")}
+    sms = consent[("gc-anna", "sms")]
+    assert (sms["consent_status"], sms["can_contact"], sms["opt_in_level"],
+            str(sms["consent_updated_at"])) == (
+        "subscribed", True, "SINGLE_OPT_IN", "2025-07-25 10:00:00")
+    assert [row["can_sms"] for row in rows_of(runs, "incremental", "dim_customers")
+            if row["golden_id"] == "gc-anna"] == [True]

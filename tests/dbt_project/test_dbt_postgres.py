@@ -26,6 +26,8 @@ RELATIONS = {
     **{f"marts.{name}": key for name, key in KEYS.items()},
     **{f"bi.{name}": key for name, key in KEYS.items()},
     "snapshots.dim_customers_history": "golden_id",
+    # its event keys hash timestamps as text: the same on both engines
+    "marts.consent_ledger": "event_key",
 }
 
 

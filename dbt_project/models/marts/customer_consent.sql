@@ -1,13 +1,23 @@
 {#-
-    The current marketing consent per golden customer and channel (email, SMS), with
-    the signal it came from; a customer without any signal on a channel is `unknown`
-    there and not contactable. Precedence: `consent_precedence` (latest first, then
-    the more restrictive).
+    The current marketing consent per golden customer and channel (email, SMS), derived
+    from `consent_ledger`, with the event it came from; a customer without any event on
+    a channel is `unknown` there and not contactable.
 
-    Incremental: a customer's consent follows from their records' signals, so a build
-    redoes the customers whose profile identity resolved since the last build (a
-    merge, a split, a record added or changed) or who have a signal loaded since, and
-    a post-hook deletes the customers merged away.
+    Events reach customers when they are read: an event of a source record through the
+    identity crosswalk, an event of an email address (an Odoo blacklist entry) through
+    the emails of the customer's records. So a merge gathers the events of every record
+    merged, and a split leaves each part the events of its own records.
+
+    Precedence (`consent_precedence`): the most recent explicit or blocking event
+    (granted, withdrawn, undeliverable) of any of the customer's records holds, on a tie
+    in time withdrawn, then undeliverable, then granted; a withdrawal anywhere blocks the
+    channel until a later grant. Only without any of those does the most recent pending
+    or not_granted state hold.
+
+    Incremental: a customer's consent follows from their records' events, so a build
+    redoes the customers whose profile identity resolved since the last build (a merge,
+    a split, a record added or changed) or who have an event recorded in the ledger
+    since, and a post-hook deletes the customers merged away.
 -#}
 
 {{
@@ -28,15 +38,9 @@ customers as (
 
 ),
 
-email_signals as (
+ledger as (
 
-    select * from {{ ref('int_email_consent_signals') }}
-
-),
-
-shop_customers as (
-
-    select * from {{ ref('stg_shop__customers') }}
+    select * from {{ ref('consent_ledger') }}
 
 ),
 
@@ -46,59 +50,84 @@ crosswalk as (
 
 ),
 
+customer_records as (
+
+    select * from {{ ref('int_customer_records_unioned') }}
+
+),
+
 channels as (
 
-    select 'email' as channel
+    select 'email' as channel, 'marketing' as purpose
     union all
-    select 'sms' as channel
+    select 'sms' as channel, 'marketing' as purpose
 
 ),
 
-sms_signals as (
+customer_emails as (
 
-    -- Shopify smsMarketingConsent.marketingState, as of its consentUpdatedAt
+    select distinct
+        crosswalk.golden_id,
+        {{ normalize_email('customer_records.email') }} as email_normalized
+
+    from customer_records
+    inner join crosswalk
+        on customer_records.source = crosswalk.source
+        and customer_records.source_id = crosswalk.source_id
+    where customer_records.email is not null
+
+),
+
+record_events as (
+
     select
         crosswalk.golden_id,
-        'shop' as consent_source,
-        shop_customers.customer_id as source_record_id,
-        {{ shopify_consent_status('shop_customers.sms_marketing_state') }} as consent_status,
-        shop_customers.sms_consent_updated_at as signal_at,
-        {{ dlt_loaded_at('shop_customers.dlt_load_id') }} as loaded_at
+        ledger.event_key,
+        ledger.source,
+        ledger.source_record_id,
+        ledger.channel,
+        ledger.purpose,
+        ledger.action,
+        ledger.method,
+        ledger.opt_in_level,
+        ledger.event_at,
+        ledger.recorded_at
 
-    from shop_customers
+    from ledger
     inner join crosswalk
-        on crosswalk.source = 'shop'
-        and crosswalk.source_id = shop_customers.customer_id
-    where shop_customers.sms_marketing_state is not null
-        and shop_customers.sms_marketing_state <> 'REDACTED'
+        on ledger.source = crosswalk.source
+        and ledger.source_record_id = crosswalk.source_id
+    where ledger.applies_to = 'source_record'
 
 ),
 
-signals as (
+address_events as (
 
     select
-        'email' as channel,
-        golden_id,
-        consent_source,
-        source_record_id,
-        consent_status,
-        signal_at,
-        loaded_at
+        customer_emails.golden_id,
+        ledger.event_key,
+        ledger.source,
+        ledger.source_record_id,
+        ledger.channel,
+        ledger.purpose,
+        ledger.action,
+        ledger.method,
+        ledger.opt_in_level,
+        ledger.event_at,
+        ledger.recorded_at
 
-    from email_signals
+    from ledger
+    inner join customer_emails
+        on ledger.email_normalized = customer_emails.email_normalized
+    where ledger.applies_to = 'email_address'
 
+),
+
+customer_events as (
+
+    select * from record_events
     union all
-
-    select
-        'sms' as channel,
-        golden_id,
-        consent_source,
-        source_record_id,
-        consent_status,
-        signal_at,
-        loaded_at
-
-    from sms_signals
+    select * from address_events
 
 ),
 
@@ -110,9 +139,8 @@ changed_customers as (
 
     union
 
-    select golden_id from signals
-    where loaded_at > {{ last_build_max('loaded_at') }}
-        and golden_id is not null
+    select golden_id from customer_events
+    where recorded_at > {{ last_build_max('loaded_at') }}
 
 ),
 {% endif %}
@@ -126,20 +154,20 @@ scope as (
 
 ),
 
-scoped_signals as (
+scoped_events as (
 
-    select * from signals
+    select * from customer_events
     where golden_id in (select golden_id from scope)
 
 ),
 
-signal_loads as (
+event_records as (
 
     select
         golden_id,
-        max(loaded_at) as loaded_at
+        max(recorded_at) as loaded_at
 
-    from scoped_signals
+    from scoped_events
     group by golden_id
 
 ),
@@ -147,40 +175,51 @@ signal_loads as (
 ranked as (
 
     select
-        scoped_signals.*,
+        scoped_events.*,
         row_number() over (
-            partition by golden_id, channel
+            partition by golden_id, channel, purpose
             order by {{ consent_precedence() }}
-        ) as signal_rank
+        ) as event_rank
 
-    from scoped_signals
+    from scoped_events
 
 ),
 
 final as (
 
     select
-        {{ dbt.concat(["customers.golden_id", "':'", "channels.channel", "':marketing'"]) }}
-            as consent_key,
+        {{ dbt.concat(["customers.golden_id", "':'", "channels.channel", "':'",
+                       "channels.purpose"]) }} as consent_key,
         customers.golden_id,
         channels.channel,
-        'marketing' as purpose,
-        coalesce(ranked.consent_status, 'unknown') as consent_status,
-        coalesce(ranked.consent_status = 'subscribed', false) as can_contact,
-        ranked.consent_source,
+        channels.purpose,
+        case ranked.action
+            when 'granted' then 'subscribed'
+            when 'withdrawn' then 'unsubscribed'
+            when 'pending' then 'pending'
+            when 'undeliverable' then 'cleaned'
+            when 'not_granted' then 'not_subscribed'
+            else 'unknown'
+        end as consent_status,
+        coalesce(ranked.action = 'granted', false) as can_contact,
+        ranked.source as consent_source,
         ranked.source_record_id,
-        ranked.signal_at as consent_updated_at,
-        signal_loads.loaded_at,
-        customers.resolved_at as identity_resolved_at
+        ranked.event_at as consent_updated_at,
+        event_records.loaded_at,
+        customers.resolved_at as identity_resolved_at,
+        ranked.event_key as consent_event_key,
+        ranked.method as consent_method,
+        ranked.opt_in_level
 
     from scope as customers
     cross join channels
     left join ranked
         on customers.golden_id = ranked.golden_id
         and channels.channel = ranked.channel
-        and ranked.signal_rank = 1
-    left join signal_loads
-        on customers.golden_id = signal_loads.golden_id
+        and channels.purpose = ranked.purpose
+        and ranked.event_rank = 1
+    left join event_records
+        on customers.golden_id = event_records.golden_id
 
 )
 
