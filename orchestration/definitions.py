@@ -14,6 +14,12 @@ from dagster_dlt import DagsterDltResource
 
 from connectors.settings import optional_setting, variable
 from orchestration.governance.pii import governance_assets, governance_checks
+from orchestration.governance.retention import (
+    RETENTION,
+    retention,
+    retention_job,
+    retention_schedule,
+)
 from orchestration.identity.assets import identity_assets
 from orchestration.identity.checks import identity_checks
 from orchestration.quality.checks import quality_checks
@@ -21,11 +27,17 @@ from orchestration.resources import (
     EmailResource,
     ErpResource,
     IdentityResource,
+    RetentionResource,
     ShopResource,
     SocialResource,
     WarehouseResource,
 )
-from orchestration.settings import drop_dir, identity_config, warehouse_path
+from orchestration.settings import (
+    drop_dir,
+    identity_config,
+    retention_rules_path,
+    warehouse_path,
+)
 from orchestration.sources.assets import source_assets
 from orchestration.sources.file_drops import (
     FileDropsResource,
@@ -38,7 +50,8 @@ from orchestration.warehouse.project import dbt_project
 
 cdp_pipeline = define_asset_job(
     "cdp_pipeline",
-    selection=AssetSelection.all(),
+    # retention runs on its own schedule: a sync never waits for it
+    selection=AssetSelection.all() - AssetSelection.assets(RETENTION),
     description="Sync every source, resolve identities, build and check the customer view.",
 )
 
@@ -52,6 +65,7 @@ def build_resources() -> dict[str, object]:
     return {
         "warehouse": WarehouseResource(path=str(warehouse_path())),
         "identity": IdentityResource(config_path=identity_config()),
+        "retention_rules": RetentionResource(rules_path=retention_rules_path()),
         "dlt": DagsterDltResource(),
         "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir)),
         "shop_api": ShopResource(
@@ -87,9 +101,10 @@ def build_defs() -> Definitions:
     """The code location; rebuilt by callers that change the environment (CLI, tests)."""
     return Definitions(
         assets=[*source_assets, *file_drop_assets, *warehouse_assets, *identity_assets,
-                *governance_assets],
+                *governance_assets, retention],
         asset_checks=[*identity_checks, *quality_checks, *governance_checks],
-        jobs=[cdp_pipeline, load_file_drops],
+        jobs=[cdp_pipeline, load_file_drops, retention_job],
+        schedules=[retention_schedule],
         sensors=[file_drops_sensor],
         resources=build_resources(),
         # One DuckDB file has one writer at a time: steps run one after another.

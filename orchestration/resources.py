@@ -48,6 +48,18 @@ class IdentityResource(ConfigurableResource):
         return IdentitySettings.from_yaml(self.config_path)
 
 
+class RetentionResource(ConfigurableResource):
+    """How long rows are kept: the YAML file of retention rules (unset: the defaults)."""
+
+    rules_path: str | None = Field(
+        default=None, description="Retention rules YAML; unset: quality/retention.py's.")
+
+    def rules(self):
+        from quality.retention import load_rules
+
+        return load_rules(Path(self.rules_path) if self.rules_path else None)
+
+
 class ShopResource(ConfigurableResource):
     """Shopify GraphQL Admin API: shop URL (`https://<shop>.myshopify.com`) and token."""
 

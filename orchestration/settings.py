@@ -46,6 +46,12 @@ def identity_config() -> str | None:
     return str(Path(raw).expanduser().resolve()) if raw else None
 
 
+def retention_rules_path() -> str | None:
+    """The retention rules YAML (env `CDP_RETENTION_RULES`; unset: the defaults)."""
+    raw = os.environ.get("CDP_RETENTION_RULES")
+    return str(Path(raw).expanduser().resolve()) if raw else None
+
+
 def drop_dir() -> Path:
     """The file-drops folder (env `CDP_DROP_DIR`, default `drops`); it may not exist yet."""
     from connectors.files import DEFAULT_DROP_DIR
