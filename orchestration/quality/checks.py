@@ -1,31 +1,57 @@
-"""Great Expectations suites run as blocking Dagster asset checks."""
+"""Great Expectations suites run as blocking Dagster asset checks, one per suite, on the
+asset each guards: raw tables, identity's output and the marts. A failing suite stops
+everything downstream; its metadata names the expectations that failed and counts the
+rows, without a personal value (the columns dbt declares as personal are validated
+with a result format that lists none)."""
 
+from __future__ import annotations
 
-from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue, asset_check
+from collections.abc import Callable
+
+from dagster import (
+    AssetCheckResult,
+    AssetChecksDefinition,
+    AssetCheckSeverity,
+    AssetKey,
+    MetadataValue,
+    asset_check,
+)
 
 from orchestration.resources import WarehouseResource
-from quality.suites.marts import dim_customers_suite
+from orchestration.warehouse.project import dbt_project
+from quality.pii.catalog import load_catalog
+from quality.suites.identity import IDENTITY_SUITES
+from quality.suites.marts import MART_SUITES
+from quality.suites.raw import RAW_SUITES
+from quality.suites.spec import SuiteSpec
 from quality.validate import SuiteOutcome, validate_dataframe
 
-DIM_CUSTOMERS = AssetKey(["marts", "dim_customers"])
 
+def suite_check(build: Callable[[], SuiteSpec]) -> AssetChecksDefinition:
+    spec = build()
+    schema, table = spec.name.split(".")
 
-@asset_check(asset=DIM_CUSTOMERS, blocking=True, name="gx_dim_customers_suite",
-             description="The Great Expectations suite for the BI-facing customer dimension.")
-def gx_dim_customers_suite(warehouse: WarehouseResource) -> AssetCheckResult:
-    with warehouse.connect(read_only=True) as con:
-        frame = con.execute("select * from marts.dim_customers").df()
-    outcome = validate_dataframe(frame, dim_customers_suite())
-    return AssetCheckResult(
-        passed=outcome.success,
-        severity=AssetCheckSeverity.ERROR,
-        metadata={
-            "rows_validated": outcome.rows,
-            "expectations_passed": sum(o.success for o in outcome.outcomes),
-            "expectations_failed": len(outcome.failed),
-            "results": MetadataValue.md(outcome_table(outcome)),
-        },
-    )
+    @asset_check(asset=AssetKey(list(spec.asset)), blocking=True, name=f"gx_{table}_suite",
+                 description=f"The Great Expectations suite for {spec.name}.")
+    def _check(warehouse: WarehouseResource) -> AssetCheckResult:
+        personal = frozenset(load_catalog(dbt_project.manifest_path).columns_of(schema, table))
+        with warehouse.connect(read_only=True) as con:
+            frame = con.execute(spec.query).df()
+        outcome = validate_dataframe(frame, spec, pii_columns=personal)
+        failed = ", ".join(f"{o.expectation}({o.column or ''})" for o in outcome.failed)
+        return AssetCheckResult(
+            passed=outcome.success,
+            severity=AssetCheckSeverity.ERROR,
+            description=f"failed: {failed}" if failed else None,
+            metadata={
+                "rows_validated": outcome.rows,
+                "expectations_passed": sum(o.success for o in outcome.outcomes),
+                "expectations_failed": len(outcome.failed),
+                "results": MetadataValue.md(outcome_table(outcome)),
+            },
+        )
+
+    return _check
 
 
 def outcome_table(outcome: SuiteOutcome) -> str:
@@ -39,4 +65,4 @@ def outcome_table(outcome: SuiteOutcome) -> str:
     return "\n".join(lines)
 
 
-quality_checks = [gx_dim_customers_suite]
+quality_checks = [suite_check(build) for build in (*RAW_SUITES, *IDENTITY_SUITES, *MART_SUITES)]

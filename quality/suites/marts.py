@@ -28,7 +28,10 @@ def dim_customers_suite() -> SuiteSpec:
     """One row per golden customer, contactable data well formed, figures sane."""
     e = gx.expectations
     return SuiteSpec(
-        name="marts.dim_customers",
+        name="marts.dim_customers", asset=("marts", "dim_customers"),
+        query="""select golden_id, email, phone, source_systems, member_count, order_count,
+                        gross_revenue, refunded_amount, email_consent_status
+                 from marts.dim_customers""",
         pii_columns=frozenset({"email", "phone", "street", "first_name", "last_name"}),
         expectations=[
             e.ExpectTableRowCountToBeBetween(min_value=1),
@@ -48,3 +51,27 @@ def dim_customers_suite() -> SuiteSpec:
             e.ExpectColumnValuesToNotBeNull(column="email_consent_status"),
         ],
     )
+
+
+CHANNELS = ["email", "sms"]
+
+
+def customer_consent_suite() -> SuiteSpec:
+    """Consent values in their domain, and contactable exactly when subscribed."""
+    e = gx.expectations
+    return SuiteSpec(
+        name="marts.customer_consent", asset=("marts", "customer_consent"),
+        query="""select consent_key, channel, purpose, consent_status,
+                        can_contact = (consent_status = 'subscribed') as contact_follows_status
+                 from marts.customer_consent""",
+        expectations=[
+            e.ExpectColumnValuesToBeUnique(column="consent_key"),
+            e.ExpectColumnValuesToBeInSet(column="channel", value_set=CHANNELS),
+            e.ExpectColumnValuesToBeInSet(column="purpose", value_set=["marketing"]),
+            e.ExpectColumnValuesToBeInSet(column="consent_status", value_set=CONSENT_STATUSES),
+            e.ExpectColumnValuesToBeInSet(column="contact_follows_status", value_set=[True]),
+        ],
+    )
+
+
+MART_SUITES = (dim_customers_suite, customer_consent_suite)
