@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -45,49 +46,72 @@ class SuiteOutcome:
 
 
 def validate_dataframe(df: pd.DataFrame, spec: SuiteSpec,
-                       pii_columns: frozenset[str] = frozenset()) -> SuiteOutcome:
-    """Validate `df` against `spec` in an ephemeral GX context (nothing written to disk).
+                       pii_columns: frozenset[str] = frozenset(),
+                       docs_root: Path | None = None) -> SuiteOutcome:
+    """Validate `df` against `spec`; with `docs_root`, also publish the results to the
+    GX Data Docs site kept there (else nothing is written to disk).
 
     Expectations on personal-data columns (`spec.pii_columns` and `pii_columns`, e.g.
     those dbt declares) run with a result format that counts unexpected values but
-    lists none, so no personal value reaches a result, a log or run metadata; the
-    others keep a few unexpected values as examples.
+    lists none, so no personal value reaches a result, a log, run metadata or the Data
+    Docs; the others keep a few unexpected values as examples.
     """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     personal = spec.pii_columns | pii_columns
-    context = gx.get_context(mode="ephemeral")
+    if docs_root is None:
+        context = gx.get_context(mode="ephemeral")
+    else:
+        context = gx.get_context(mode="file", project_root_dir=str(docs_root))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch_definition = (
-        context.data_sources.add_pandas(f"cdp_{spec.name}")
-        .add_dataframe_asset(spec.name)
-        .add_batch_definition_whole_dataframe("whole_table")
-    )
+    batch_definition = _whole_dataframe(context, spec.name)
     groups = {
         "values_hidden": [e for e in spec.expectations if _column(e) in personal],
         "values_shown": [e for e in spec.expectations if _column(e) not in personal],
     }
-    results = {}
+    results = []
     for group, expectations in groups.items():
         if not expectations:
             continue
-        suite = context.suites.add(gx.ExpectationSuite(name=f"{spec.name}:{group}"))
-        for expectation in expectations:
-            suite.add_expectation(expectation.copy())
-        validation = context.validation_definitions.add(gx.ValidationDefinition(
-            name=f"{spec.name}:{group}", data=batch_definition, suite=suite))
+        name = f"{spec.name}:{group}"
+        suite = context.suites.add_or_update(gx.ExpectationSuite(
+            name=name, expectations=[e.copy() for e in expectations]))
+        validation = context.validation_definitions.add_or_update(gx.ValidationDefinition(
+            name=name, data=batch_definition, suite=suite))
         fmt = {"result_format": "SUMMARY",
                "partial_unexpected_count": 0 if group == "values_hidden" else 5}
-        for result in validation.run(batch_parameters={"dataframe": df},
-                                     result_format=fmt).results:
-            results[id(result)] = result
-    ordered = _in_spec_order(list(results.values()), spec)
-    outcomes = tuple(_outcome(r, personal) for r in ordered)
+        actions = [] if docs_root is None else [
+            gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")]
+        checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
+            name=name, validation_definitions=[validation], actions=actions,
+            result_format=fmt))
+        run = checkpoint.run(batch_parameters={"dataframe": df})
+        for validation_result in run.run_results.values():
+            results.extend(validation_result.results)
+    outcomes = tuple(_outcome(r, personal) for r in _in_spec_order(results, spec))
     log.info("suite %s: %d/%d expectations passed", spec.name,
              sum(o.success for o in outcomes), len(outcomes))
     return SuiteOutcome(suite=spec.name, rows=len(df), outcomes=outcomes)
+
+
+def data_docs_index(docs_root: Path) -> Path:
+    """The Data Docs site's front page under `docs_root`."""
+    return docs_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
+def _whole_dataframe(context, name: str):
+    """The (saved, in a file context) batch definition that takes a whole DataFrame."""
+    source = context.data_sources.add_or_update_pandas("cdpkit")
+    try:
+        asset = source.get_asset(name)
+    except LookupError:
+        asset = source.add_dataframe_asset(name)
+    try:
+        return asset.get_batch_definition("whole_table")
+    except KeyError:
+        return asset.add_batch_definition_whole_dataframe("whole_table")
 
 
 def _column(expectation) -> str | None:

@@ -2,7 +2,8 @@
 asset each guards: raw tables, identity's output and the marts. A failing suite stops
 everything downstream; its metadata names the expectations that failed and counts the
 rows, without a personal value (the columns dbt declares as personal are validated
-with a result format that lists none)."""
+with a result format that lists none). Every run publishes its results to the GX Data
+Docs site under the state directory (`.cdpkit/gx/.../local_site/index.html`)."""
 
 from __future__ import annotations
 
@@ -18,13 +19,14 @@ from dagster import (
 )
 
 from orchestration.resources import WarehouseResource
+from orchestration.settings import state_dir
 from orchestration.warehouse.project import dbt_project
 from quality.pii.catalog import load_catalog
 from quality.suites.identity import IDENTITY_SUITES
 from quality.suites.marts import MART_SUITES
 from quality.suites.raw import RAW_SUITES
 from quality.suites.spec import SuiteSpec
-from quality.validate import SuiteOutcome, validate_dataframe
+from quality.validate import SuiteOutcome, data_docs_index, validate_dataframe
 
 
 def suite_check(build: Callable[[], SuiteSpec]) -> AssetChecksDefinition:
@@ -37,7 +39,8 @@ def suite_check(build: Callable[[], SuiteSpec]) -> AssetChecksDefinition:
         personal = frozenset(load_catalog(dbt_project.manifest_path).columns_of(schema, table))
         with warehouse.connect(read_only=True) as con:
             frame = con.execute(spec.query).df()
-        outcome = validate_dataframe(frame, spec, pii_columns=personal)
+        docs = state_dir() / "gx"
+        outcome = validate_dataframe(frame, spec, pii_columns=personal, docs_root=docs)
         failed = ", ".join(f"{o.expectation}({o.column or ''})" for o in outcome.failed)
         return AssetCheckResult(
             passed=outcome.success,
@@ -48,6 +51,7 @@ def suite_check(build: Callable[[], SuiteSpec]) -> AssetChecksDefinition:
                 "expectations_passed": sum(o.success for o in outcome.outcomes),
                 "expectations_failed": len(outcome.failed),
                 "results": MetadataValue.md(outcome_table(outcome)),
+                "data_docs": MetadataValue.path(str(data_docs_index(docs))),
             },
         )
 
