@@ -64,16 +64,74 @@ channels as (
 
 ),
 
-customer_emails as (
+{% if is_incremental() %}
+new_events as (
 
-    select distinct
-        crosswalk.golden_id,
-        {{ normalize_email('customer_records.email') }} as email_normalized
+    select * from ledger
+    where recorded_at > {{ last_build_max('loaded_at') }}
 
+),
+
+changed_customers as (
+
+    -- re-resolved customers, and those the new events reach: through the crosswalk, or
+    -- through an email of one of their records (a blacklist entry)
+    select golden_id from customers
+    where resolved_at > {{ last_build_max('identity_resolved_at') }}
+
+    union
+
+    select crosswalk.golden_id
+    from new_events
+    inner join crosswalk
+        on new_events.source = crosswalk.source
+        and new_events.source_record_id = crosswalk.source_id
+    where new_events.applies_to = 'source_record'
+
+    union
+
+    select crosswalk.golden_id
     from customer_records
     inner join crosswalk
         on customer_records.source = crosswalk.source
         and customer_records.source_id = crosswalk.source_id
+    where customer_records.email is not null
+        and {{ normalize_email('customer_records.email') }} in (
+            select email_normalized from new_events
+            where applies_to = 'email_address'
+        )
+
+),
+{% endif %}
+
+scope as (
+
+    select * from customers
+    {% if is_incremental() %}
+    where golden_id in (select golden_id from changed_customers)
+    {% endif %}
+
+),
+
+scoped_crosswalk as (
+
+    -- narrowed before the ledger is read: an incremental build maps only the events of
+    -- the customers it redoes
+    select * from crosswalk
+    where golden_id in (select golden_id from scope)
+
+),
+
+customer_emails as (
+
+    select distinct
+        scoped_crosswalk.golden_id,
+        {{ normalize_email('customer_records.email') }} as email_normalized
+
+    from customer_records
+    inner join scoped_crosswalk
+        on customer_records.source = scoped_crosswalk.source
+        and customer_records.source_id = scoped_crosswalk.source_id
     where customer_records.email is not null
 
 ),
@@ -81,7 +139,7 @@ customer_emails as (
 record_events as (
 
     select
-        crosswalk.golden_id,
+        scoped_crosswalk.golden_id,
         ledger.event_key,
         ledger.source,
         ledger.source_record_id,
@@ -94,9 +152,9 @@ record_events as (
         ledger.recorded_at
 
     from ledger
-    inner join crosswalk
-        on ledger.source = crosswalk.source
-        and ledger.source_record_id = crosswalk.source_id
+    inner join scoped_crosswalk
+        on ledger.source = scoped_crosswalk.source
+        and ledger.source_record_id = scoped_crosswalk.source_id
     where ledger.applies_to = 'source_record'
 
 ),
@@ -123,41 +181,11 @@ address_events as (
 
 ),
 
-customer_events as (
+scoped_events as (
 
     select * from record_events
     union all
     select * from address_events
-
-),
-
-{% if is_incremental() %}
-changed_customers as (
-
-    select golden_id from customers
-    where resolved_at > {{ last_build_max('identity_resolved_at') }}
-
-    union
-
-    select golden_id from customer_events
-    where recorded_at > {{ last_build_max('loaded_at') }}
-
-),
-{% endif %}
-
-scope as (
-
-    select * from customers
-    {% if is_incremental() %}
-    where golden_id in (select golden_id from changed_customers)
-    {% endif %}
-
-),
-
-scoped_events as (
-
-    select * from customer_events
-    where golden_id in (select golden_id from scope)
 
 ),
 
