@@ -45,47 +45,29 @@ erp_blacklist as (
 
 ),
 
-shop_email_events as (
+shop_events as (
 
+    -- Shopify holds one marketing consent per channel, in columns of the same shape
+    {%- for channel in ['email', 'sms'] %}
     select
         'shop' as source,
         customer_id as source_record_id,
         'source_record' as applies_to,
         cast(null as {{ dbt.type_string() }}) as email_normalized,
-        'email' as channel,
+        '{{ channel }}' as channel,
         'marketing' as purpose,
-        {{ shopify_consent_action('email_marketing_state') }} as action,
-        'shopify_email_marketing_consent' as method,
-        email_marketing_opt_in_level as opt_in_level,
-        email_marketing_state as source_status,
-        email_consent_updated_at as event_at,
+        {{ shopify_consent_action(channel ~ '_marketing_state') }} as action,
+        'shopify_{{ channel }}_marketing_consent' as method,
+        {{ channel }}_marketing_opt_in_level as opt_in_level,
+        {{ channel }}_marketing_state as source_status,
+        {{ channel }}_consent_updated_at as event_at,
         {{ dlt_loaded_at('dlt_load_id') }} as loaded_at
 
     from shop_customers
-    where email_marketing_state is not null
-        and email_marketing_state <> 'REDACTED'
-
-),
-
-shop_sms_events as (
-
-    select
-        'shop' as source,
-        customer_id as source_record_id,
-        'source_record' as applies_to,
-        cast(null as {{ dbt.type_string() }}) as email_normalized,
-        'sms' as channel,
-        'marketing' as purpose,
-        {{ shopify_consent_action('sms_marketing_state') }} as action,
-        'shopify_sms_marketing_consent' as method,
-        sms_marketing_opt_in_level as opt_in_level,
-        sms_marketing_state as source_status,
-        sms_consent_updated_at as event_at,
-        {{ dlt_loaded_at('dlt_load_id') }} as loaded_at
-
-    from shop_customers
-    where sms_marketing_state is not null
-        and sms_marketing_state <> 'REDACTED'
+    where {{ channel }}_marketing_state is not null
+        and {{ channel }}_marketing_state <> 'REDACTED'
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
 
 ),
 
@@ -165,9 +147,7 @@ blacklist_events as (
 
 unioned as (
 
-    select * from shop_email_events
-    union all
-    select * from shop_sms_events
+    select * from shop_events
     union all
     select * from member_events
     union all

@@ -30,6 +30,12 @@
     )
 }}
 
+{#- what each event carries from the ledger, whichever way it reaches a customer -#}
+{%- set ledger_event_columns = [
+    'event_key', 'source', 'source_record_id', 'channel', 'purpose', 'action', 'method',
+    'opt_in_level', 'event_at', 'recorded_at',
+] %}
+
 with
 
 customers as (
@@ -140,16 +146,9 @@ record_events as (
 
     select
         scoped_crosswalk.golden_id,
-        ledger.event_key,
-        ledger.source,
-        ledger.source_record_id,
-        ledger.channel,
-        ledger.purpose,
-        ledger.action,
-        ledger.method,
-        ledger.opt_in_level,
-        ledger.event_at,
-        ledger.recorded_at
+        {%- for column in ledger_event_columns %}
+        ledger.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
 
     from ledger
     inner join scoped_crosswalk
@@ -163,16 +162,9 @@ address_events as (
 
     select
         customer_emails.golden_id,
-        ledger.event_key,
-        ledger.source,
-        ledger.source_record_id,
-        ledger.channel,
-        ledger.purpose,
-        ledger.action,
-        ledger.method,
-        ledger.opt_in_level,
-        ledger.event_at,
-        ledger.recorded_at
+        {%- for column in ledger_event_columns %}
+        ledger.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
 
     from ledger
     inner join customer_emails
