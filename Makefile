@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test lint bench dev clean
+.PHONY: venv browser demo test lint bench dev clean
 
 venv: $(STAMP)
 
@@ -17,10 +17,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# Headless Chromium for the tests that render HTML reports (Debian's package; run as root).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+
 demo: venv
 	$(BIN)/cdpkit demo
 
-test: venv
+test: venv browser
 	$(BIN)/python -m pytest
 
 lint: venv

@@ -70,6 +70,47 @@ def _graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    import os
+    from datetime import UTC, date, datetime, timedelta
+
+    import duckdb
+
+    from orchestration.settings import state_dir
+    from quality.audit import build_report, write_report
+
+    warehouse = Path(args.warehouse)
+    if not warehouse.exists():
+        print(f"cdpkit audit: no warehouse at {warehouse}; run `cdpkit demo` or the pipeline "
+              "first, or pass --warehouse", file=sys.stderr)
+        return 1
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)  # naive UTC, as the warehouse
+    try:
+        day = date.fromisoformat(args.since) if args.since else now.date() - timedelta(days=30)
+    except ValueError:
+        print(f"cdpkit audit: --since wants an ISO date such as 2025-01-31, not {args.since!r}",
+              file=sys.stderr)
+        return 2
+    since = datetime(day.year, day.month, day.day)
+    home = Path(os.environ.get("DAGSTER_HOME") or state_dir() / "dagster_home")
+    try:
+        report = build_report(warehouse, home, since, now)
+    except duckdb.IOException as error:
+        print(f"cdpkit audit: cannot open {warehouse} read-only ({error}); a pipeline run may "
+              "hold it, try again when it ends", file=sys.stderr)
+        return 1
+    path = write_report(report, Path(args.output))
+    requests, checks = report.request_counts, report.check_summaries
+    print(f"wrote {path} (since {since:%Y-%m-%d})")
+    print(f"  erasure requests  {requests['pending']:,} pending, {requests['overdue']:,} "
+          f"overdue, {requests['erased']:,} erased, {requests['failed']:,} failed")
+    print(f"  consent events    {report.consent.total if report.consent else 0:,}")
+    print(f"  check evaluations {report.evaluations_passed:,} passed, "
+          f"{report.evaluations_failed:,} failed; "
+          f"{sum(not c.last_passed for c in checks):,} of {len(checks):,} checks failing now")
+    return 0
+
+
 def _audience_export(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -296,6 +337,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     graph = sub.add_parser("graph", help="print the asset graph as a Mermaid flowchart")
     graph.set_defaults(func=_graph)
+
+    audit = sub.add_parser(
+        "audit", help="a compliance audit report as one self-contained HTML file: erasure "
+                      "requests and their proof, consent changes, quality check history")
+    audit.add_argument("--since", metavar="DATE",
+                       help="start of the period, an ISO date in UTC (default: 30 days ago)")
+    audit.add_argument("--output", required=True, help="HTML file to write")
+    audit.add_argument("--warehouse", default="warehouse/cdp.duckdb",
+                       help="DuckDB file, opened read-only")
+    audit.set_defaults(func=_audit)
 
     audience = sub.add_parser("audience", help="export customers who may be contacted")
     audience_sub = audience.add_subparsers(dest="audience_command", required=True)
