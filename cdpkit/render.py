@@ -109,6 +109,10 @@ def render_sync(outcomes) -> int:
         rows = sum(outcome.rows.values())
         total += rows
         console.print(f"  {outcome.source:<7} done: {rows:,} rows in {outcome.seconds:.1f}s")
+        for name, count in sorted(outcome.quarantined.items()):
+            console.print(f"  [yellow]{outcome.source:<7} {name}: {count:,} records with an "
+                          f"empty primary key quarantined in raw_{outcome.source}.quarantine"
+                          "[/yellow]")
         for name, count in sorted(outcome.rows.items()):
             table.add_row(outcome.source, name, f"{count:,}",
                           outcome.cursors.get(name, ""))

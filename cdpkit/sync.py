@@ -18,6 +18,7 @@ from connectors.child_tables import drop_nested_layout
 from connectors.deletions import DEFAULT_RECONCILE_EVERY
 from connectors.drift import DriftReport
 from connectors.pipeline import SOURCES, cursor_positions, make_pipeline
+from connectors.quarantine import quarantined_counts
 from connectors.settings import source_from_env
 
 #: Sources whose streams have a timestamp cursor, so `--since` can re-read a range.
@@ -47,6 +48,8 @@ class SyncOutcome:
     cursors: dict[str, Any] = field(default_factory=dict)
     #: new columns and changed types this load brought (schema drift), never values
     drift: DriftReport | None = None
+    #: records with an empty primary key put in `raw_<source>.quarantine`, per stream
+    quarantined: dict[str, int] = field(default_factory=dict)
 
 
 class SyncError(ValueError):
@@ -106,4 +109,5 @@ def run_sync(
             rows={t: n for t, n in counts.items() if not t.startswith("_dlt")},
             cursors=cursor_positions(pipeline.state, name),
             drift=drift.detect(pipeline, before, name),
+            quarantined=quarantined_counts(source),
         )

@@ -33,6 +33,7 @@ from connectors.errors import source_errors
 from connectors.hints import columns
 from connectors.http import check_base_url, json_path, make_session, with_query
 from connectors.parsed_timestamps import TimestampsParsed
+from connectors.quarantine import quarantine_null_keys
 
 SOURCE = "email"
 _THROTTLE_WORDS = re.compile(r"throttl|too many|rate.?limit", re.IGNORECASE)
@@ -221,14 +222,17 @@ def email_source(
     `base_url=None` derives the data centre from the key. One connection is
     used (Mailchimp allows 10 per key). `start_date` is ISO 8601; with
     `end_date` too, members changed in [start, end) are re-read and merged
-    without touching the stored cursor (a backfill).
+    without touching the stored cursor (a backfill). A record with an empty
+    primary key goes to `quarantine` with the reason (connectors/quarantine.py).
     """
     url = base_url or base_url_for_key(api_key)
     client = MailchimpClient(url, api_key, page_size, retry_policy)
     start, end = (d.isoformat() if isinstance(d, datetime) else d for d in (start_date, end_date))
     campaigns = campaigns_resource(client)
-    return [
+    resources = [
         members_resource(client, list_id, start, end),
         campaigns,
         activity_rows(client, campaigns),
     ]
+    quarantine_null_keys(resources, SOURCE)  # a record without its key: raw_email.quarantine
+    return resources

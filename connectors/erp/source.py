@@ -27,6 +27,7 @@ from connectors.erp.streams import STREAMS, Stream
 from connectors.erp.transport import Json2, JsonRpc, raise_jsonrpc_error
 from connectors.errors import source_errors
 from connectors.http import check_base_url, json_path, make_session
+from connectors.quarantine import quarantine_null_keys
 
 SOURCE = "erp"
 ORDER = "write_date asc, id asc"
@@ -114,6 +115,8 @@ def erp_source(
     merged without touching the stored cursor (a backfill).
     `retry_policy` is a `connectors.http.RetryPolicy`. `reconcile_every`
     spaces out the full id listing that finds unlinked records (None: every sync).
+    A record whose `id` is false or missing goes to `quarantine` with the reason
+    (connectors/quarantine.py).
     """
     secrets = (api_key,)
     session = make_session(policy=retry_policy, observers=[raise_jsonrpc_error], secrets=secrets)
@@ -126,7 +129,9 @@ def erp_source(
         raise ValueError(f"unknown Odoo transport {transport!r}: use 'jsonrpc' or 'json2'")
     start, end = _odoo_ts(start_date), _odoo_ts(end_date)
     listers = {s.name: partial(live_ids, rpc, s, page_size, secrets) for s in STREAMS}
-    return [
+    resources = [
         *(stream_resource(rpc, s, page_size, start, secrets, end) for s in STREAMS),
         deletions_resource(listers, every=reconcile_every),
     ]
+    quarantine_null_keys(resources, SOURCE)  # `id` false or missing: raw_erp.quarantine
+    return resources

@@ -29,6 +29,7 @@ from connectors.errors import ApiError, source_errors
 from connectors.hints import columns
 from connectors.http import RetryPolicy, check_base_url, json_path, make_session
 from connectors.parsed_timestamps import EACH, TimestampsParsed
+from connectors.quarantine import quarantine_null_keys
 from connectors.shop import queries, throttle
 from connectors.shop.bulk import BulkReader
 
@@ -358,6 +359,9 @@ def shop_source(
     operations (one JSONL file per stream, no per-record cost points);
     Incremental syncs page through the GraphQL connections, unless a count
     finds at least `bulk_from` changed records (None: always page); backfills page.
+
+    A record whose `id` is empty goes to `quarantine` with the reason
+    (connectors/quarantine.py), in every path that builds this source.
     """
     client = ShopClient(base_url, access_token, api_version, retry_policy)
     reader = BulkReader(client, retry_policy) if bulk else None
@@ -371,6 +375,7 @@ def shop_source(
             "customers": lambda: _ids(client, reader, "customers"),
             "orders": lambda: _ids(client, reader, "orders"),
         }, every=reconcile_every))
+    quarantine_null_keys(resources, SOURCE)  # a record without an id: raw_shop.quarantine
     return resources
 
 

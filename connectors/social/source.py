@@ -25,6 +25,7 @@ from connectors.deletions import reconciliation_due
 from connectors.errors import source_errors
 from connectors.hints import columns
 from connectors.http import RetryPolicy, check_base_url, json_path, make_session, with_query
+from connectors.quarantine import quarantine_null_keys
 from connectors.social.ratelimit import WindowPacer, reset_wait_on_429
 
 SOURCE = "social"
@@ -109,9 +110,9 @@ def users_resource(
             for page in client.pages("users", f"users/{brand_user_id}/followers", params):
                 rows = list(page)
                 if not head:
-                    head.extend(u["id"] for u in rows)
+                    head.extend(u["id"] for u in rows if u.get("id"))
                 yield rows
-                if any(u["id"] in known_head for u in rows):
+                if any(u.get("id") in known_head for u in rows):
                     return
 
         yield from batched(until_known_head())
@@ -145,7 +146,8 @@ def tweets_resource(client: XClient, brand_user_id: str, page_size: int) -> DltR
         mentions: list[dict[str, Any]] = []
         authors: list[dict[str, Any]] = []
         for page in client.pages("tweets", f"users/{brand_user_id}/mentions", params):
-            newest = max([newest, *(int(t["id"]) for t in page)])
+            # an id-less mention is quarantined downstream (connectors/quarantine.py)
+            newest = max([newest, *(int(t["id"]) for t in page if t.get("id"))])
             # edit_history_tweet_ids is always sent by X; the contract has no use for it
             mentions.extend({k: v for k, v in t.items() if k != "edit_history_tweet_ids"}
                             for t in page)
@@ -205,11 +207,15 @@ def social_source(
     has the tightest window, 15 requests per 15 minutes: at 100 a page an
     audience of a few thousand would wait out a window. `max_rate_limit_wait`
     caps how long one wait for a rate-limit window may be. `reconcile_every`
-    spaces out full re-reads of the followers (None: every sync).
+    spaces out full re-reads of the followers (None: every sync). A record with
+    no `id` goes to `quarantine` with the reason (connectors/quarantine.py).
     """
     client = XClient(base_url, bearer_token, retry_policy, max_rate_limit_wait)
-    return [
+    resources = [
         users_resource(client, brand_user_id, followers_page_size, reconcile_every),
         tweets_resource(client, brand_user_id, page_size),
         dm_events_resource(client, page_size),
     ]
+    # a user, tweet or DM event with no id (authors too): raw_social.quarantine
+    quarantine_null_keys(resources, SOURCE)
+    return resources

@@ -18,6 +18,7 @@ from dagster_dlt.translator import DltResourceTranslatorData
 from connectors import drift
 from connectors.child_tables import drop_nested_layout
 from connectors.pipeline import SOURCES, cursor_positions, make_pipeline
+from connectors.quarantine import quarantined_counts
 from orchestration.resources import (
     EmailResource,
     ErpResource,
@@ -85,11 +86,16 @@ def _run(
             report = drift.detect(pipeline, before, source_name)
         cursors = cursor_positions(pipeline.state, source_name)
         stream = event.asset_key.path[-1]
+        quarantined = quarantined_counts(source).get(stream, 0)
+        if quarantined:  # the stream and the count only: the records may hold anything
+            context.log.warning(f"{stream}: {quarantined} records with an empty primary key "
+                                f"quarantined in raw_{source_name}.quarantine")
         yield event._replace(metadata={
             **event.metadata,
             "cursor": cursors.get(stream, "none: re-read in full each sync"),
             "source_sync_seconds": round(time.perf_counter() - started, 2),
             "schema_drift": MetadataValue.md(_drift_of(report, stream)),
+            "records_quarantined": quarantined,
         })
 
 
