@@ -33,6 +33,11 @@ os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_ID", "false")
 # live for one run on the local disk (65 against 59 us a row of dlt's CPU on
 # Shopify-shaped rows, a microbenchmark of 100,000 rows).
 os.environ.setdefault("DATA_WRITER__DISABLE_COMPRESSION", "true")
+# Personal data lives in the warehouse only, where erasure and retention reach it:
+# dlt would otherwise keep each loaded package's files (raw rows) on disk, and the
+# rows of the last merge in the `<dataset>_staging` copy of each table.
+os.environ.setdefault("LOAD__DELETE_COMPLETED_JOBS", "true")
+os.environ.setdefault("LOAD__TRUNCATE_STAGING_DATASET", "true")
 
 SOURCES: dict[str, Callable[..., DltSource]] = {
     "shop": shop_source,

@@ -90,11 +90,13 @@ STREAMS = (
         name="sale_order_lines",
         model="sale.order.line",
         fields=(
-            "id", "order_id", "sequence", "product_id", "name", "product_uom_qty",
-            "price_unit", "price_subtotal", "price_total", "currency_id", "display_type",
-            "create_date", "write_date",
+            "id", "order_id", "order_partner_id", "sequence", "product_id", "name",
+            "product_uom_qty", "price_unit", "price_subtotal", "price_total", "currency_id",
+            "display_type", "create_date", "write_date",
         ),
-        many2one=("order_id", "product_id", "currency_id"),
+        # order_partner_id (Odoo's stored related field order_id.partner_id): lets the
+        # suppression list keep an erased customer's lines out without a join
+        many2one=("order_id", "order_partner_id", "product_id", "currency_id"),
         numbers=("product_uom_qty", "price_unit", "price_subtotal", "price_total"),
         bigints=("sequence",),
     ),

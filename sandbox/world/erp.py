@@ -80,7 +80,7 @@ def _orders(ctx: ErpContext, ids: Ids, rng: random.Random, partner: list, countr
             "create_date": odoo(ts), "write_date": odoo(written),
         })
         for line in lines:
-            emit(LINES, line)
+            emit(LINES, {**line, "order_partner_id": partner})
         if state != "sale":
             continue
         confirmed += 1
