@@ -9,6 +9,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from cdpkit import privacy_cli
+
 
 def _demo(args: argparse.Namespace) -> int:
     from cdpkit.demo import DemoOptions, run_demo
@@ -359,6 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", required=True, help="CSV file to write")
     export.add_argument("--warehouse", default="warehouse/cdp.duckdb")
     export.set_defaults(func=_audience_export)
+
+    privacy_cli.add_parser(sub)
 
     identity = sub.add_parser("identity", help="resolve person records into golden ids")
     identity_sub = identity.add_subparsers(dest="identity_command", required=True)

@@ -113,6 +113,9 @@ def render_sync(outcomes) -> int:
             console.print(f"  [yellow]{outcome.source:<7} {name}: {count:,} records with an "
                           f"empty primary key quarantined in raw_{outcome.source}.quarantine"
                           "[/yellow]")
+        for name, count in sorted(getattr(outcome, "suppressed", {}).items()):
+            console.print(f"  {outcome.source:<7} {name}: {count:,} rows of erased people "
+                          "kept out (suppression list)")
         for name, count in sorted(outcome.rows.items()):
             table.add_row(outcome.source, name, f"{count:,}",
                           outcome.cursors.get(name, ""))

@@ -20,6 +20,7 @@ from connectors.drift import DriftReport
 from connectors.pipeline import SOURCES, cursor_positions, make_pipeline
 from connectors.quarantine import quarantined_counts
 from connectors.settings import source_from_env
+from connectors.suppression import dropped_rows, suppress_erased
 
 #: Sources whose streams have a timestamp cursor, so `--since` can re-read a range.
 DATED_SOURCES = ("shop", "erp", "email")
@@ -50,6 +51,8 @@ class SyncOutcome:
     drift: DriftReport | None = None
     #: records with an empty primary key put in `raw_<source>.quarantine`, per stream
     quarantined: dict[str, int] = field(default_factory=dict)
+    #: rows of erased people the suppression list kept out, per table
+    suppressed: dict[str, int] = field(default_factory=dict)
 
 
 class SyncError(ValueError):
@@ -98,6 +101,7 @@ def run_sync(
                                 + ", ".join(source.resources))
             source = source.with_resources(request.stream)
         pipeline = make_pipeline(name, request.warehouse, request.state_dir / "dlt")
+        suppressing = suppress_erased(source, name, request.warehouse, request.state_dir)
         started = time.perf_counter()
         drop_nested_layout(pipeline, source)
         before = drift.snapshot(pipeline)
@@ -110,4 +114,5 @@ def run_sync(
             cursors=cursor_positions(pipeline.state, name),
             drift=drift.detect(pipeline, before, name),
             quarantined=quarantined_counts(source),
+            suppressed=dropped_rows(suppressing),
         )

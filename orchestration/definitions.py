@@ -13,6 +13,13 @@ from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
 from connectors.settings import optional_setting, variable
+from orchestration.governance.erasure import (
+    ERASURE,
+    erasure,
+    erasure_job,
+    erasure_requests_on_time,
+    erasure_requests_sensor,
+)
 from orchestration.governance.pii import governance_assets, governance_checks
 from orchestration.governance.retention import (
     RETENTION,
@@ -50,8 +57,9 @@ from orchestration.warehouse.project import dbt_project
 
 cdp_pipeline = define_asset_job(
     "cdp_pipeline",
-    # retention runs on its own schedule: a sync never waits for it
-    selection=AssetSelection.all() - AssetSelection.assets(RETENTION),
+    # retention runs on its own schedule and erasure when a request comes: a sync
+    # never waits for either
+    selection=AssetSelection.all() - AssetSelection.assets(RETENTION, ERASURE),
     description="Sync every source, resolve identities, build and check the customer view.",
 )
 
@@ -101,11 +109,12 @@ def build_defs() -> Definitions:
     """The code location; rebuilt by callers that change the environment (CLI, tests)."""
     return Definitions(
         assets=[*source_assets, *file_drop_assets, *warehouse_assets, *identity_assets,
-                *governance_assets, retention],
-        asset_checks=[*identity_checks, *quality_checks, *governance_checks],
-        jobs=[cdp_pipeline, load_file_drops, retention_job],
+                *governance_assets, retention, erasure],
+        asset_checks=[*identity_checks, *quality_checks, *governance_checks,
+                      erasure_requests_on_time],
+        jobs=[cdp_pipeline, load_file_drops, retention_job, erasure_job],
         schedules=[retention_schedule],
-        sensors=[file_drops_sensor],
+        sensors=[file_drops_sensor, erasure_requests_sensor],
         resources=build_resources(),
         # One DuckDB file has one writer at a time: steps run one after another.
         executor=in_process_executor,

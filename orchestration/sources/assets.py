@@ -19,6 +19,7 @@ from connectors import drift
 from connectors.child_tables import drop_nested_layout
 from connectors.pipeline import SOURCES, cursor_positions, make_pipeline
 from connectors.quarantine import quarantined_counts
+from connectors.suppression import dropped_rows, suppress_erased
 from orchestration.resources import (
     EmailResource,
     ErpResource,
@@ -77,6 +78,7 @@ def _run(
     pipeline = make_pipeline(source_name, warehouse.path, state_dir() / "dlt")
     started = time.perf_counter()
     source = api.source()
+    suppressing = suppress_erased(source, source_name, warehouse.path, state_dir())
     drop_nested_layout(pipeline, source)
     before = drift.snapshot(pipeline)
     events = dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline)
@@ -96,6 +98,7 @@ def _run(
             "source_sync_seconds": round(time.perf_counter() - started, 2),
             "schema_drift": MetadataValue.md(_drift_of(report, stream)),
             "records_quarantined": quarantined,
+            "rows_suppressed": dropped_rows(suppressing).get(stream, 0),
         })
 
 

@@ -43,6 +43,7 @@ from connectors.files import files_source, resolve_kinds
 from connectors.files.report import last_sync_summary
 from connectors.files.watch import new_tokens, snapshot
 from connectors.pipeline import make_pipeline
+from connectors.suppression import dropped_rows, suppress_erased
 from connectors.settings import optional_setting
 from orchestration.resources import WarehouseResource
 from orchestration.settings import drop_dir, state_dir, warehouse_path
@@ -81,7 +82,9 @@ def sync_files(context: AssetExecutionContext, dlt: DagsterDltResource,
     pipeline = make_pipeline(SOURCE, warehouse.path, state_dir() / "dlt")
     started = time.perf_counter()
     before = drift.snapshot(pipeline)
-    events = dlt.run(context=context, dlt_source=file_drops.source(), dlt_pipeline=pipeline)
+    source = file_drops.source()
+    suppressing = suppress_erased(source, SOURCE, warehouse.path, state_dir())
+    events = dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline)
     summary: dict[str, int] | None = None
     for event in with_row_counts(events, pipeline):
         if summary is None:  # the load is done once the first materialisation comes out
@@ -100,6 +103,7 @@ def sync_files(context: AssetExecutionContext, dlt: DagsterDltResource,
             **summary,
             "schema_drift": MetadataValue.md(drift.DriftReport(SOURCE, changes).markdown()),
             "drop_dir": file_drops.drop_dir,
+            "rows_suppressed": dropped_rows(suppressing).get(table, 0),
             "source_sync_seconds": round(time.perf_counter() - started, 2),
         })
 

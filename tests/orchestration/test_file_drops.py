@@ -32,7 +32,7 @@ def test_one_asset_per_kind_plus_quarantine_and_file_loads():
     assert {graph.get(AssetKey(["raw_files", k])).group_name for k in KINDS} == {"raw_files"}
     job = defs.resolve_job_def("load_file_drops")
     assert {k.path[0] for k in job.asset_layer.selected_asset_keys} == {"raw_files"}
-    assert [s.name for s in defs.sensors] == ["file_drops_sensor"]
+    assert "file_drops_sensor" in [s.name for s in defs.sensors]
 
 
 def evaluate(drops: Path, cursor: str | None, instance: DagsterInstance):

@@ -1,0 +1,1 @@
+"""The right to erasure: requests, the suppression list every connector applies, and proof."""
