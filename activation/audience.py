@@ -21,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 
+from quality.privacy.suppression import Suppressions
+
 log = logging.getLogger(__name__)
 
 CHANNELS = {"email": "email", "sms": "phone"}
@@ -33,6 +35,7 @@ REASONS = {
     "unknown": "no consent signal",
 }
 NO_ADDRESS = "no {address} on the profile"
+SUPPRESSED = "erasure requested (suppression list)"
 REGISTRY = "governance.audience_exports"
 
 
@@ -55,8 +58,12 @@ class AudienceExport:
 
 
 def export_audience(con: duckdb.DuckDBPyConnection, segment: str, channel: str,
-                    output: Path) -> AudienceExport:
-    """Write the contactable customers of `segment` on `channel` to `output` (CSV)."""
+                    output: Path, suppressions: Suppressions | None = None) -> AudienceExport:
+    """Write the contactable customers of `segment` on `channel` to `output` (CSV).
+
+    `suppressions` (the warehouse's list with its salt) keeps out anyone whose erasure
+    was requested but has not run yet: their consent may still read as granted.
+    """
     if channel not in CHANNELS:
         raise AudienceError(f"unknown channel {channel!r}; use one of: {', '.join(CHANNELS)}")
     known = segments(con)
@@ -86,7 +93,10 @@ def export_audience(con: duckdb.DuckDBPyConnection, segment: str, channel: str,
     excluded: Counter[str] = Counter()
     audience = []
     for golden_id, contact, first_name, last_name, status, can_contact in rows:
-        if not can_contact:
+        if suppressions is not None and contact and suppressions.matches(
+                "email" if channel == "email" else "phone", contact):
+            excluded[SUPPRESSED] += 1
+        elif not can_contact:
             excluded[REASONS.get(status, f"consent {status}")] += 1
         elif not contact:
             excluded[NO_ADDRESS.format(address=address)] += 1

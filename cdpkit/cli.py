@@ -117,6 +117,9 @@ def _audience_export(args: argparse.Namespace) -> int:
     import duckdb
 
     from activation.audience import AudienceError, export_audience
+    from orchestration.settings import state_dir
+    from quality.privacy.identifiers import load_salt
+    from quality.privacy.suppression import Suppressions, active_hashes
 
     warehouse = Path(args.warehouse)
     if not warehouse.exists():
@@ -125,7 +128,9 @@ def _audience_export(args: argparse.Namespace) -> int:
         return 2
     try:
         with duckdb.connect(str(warehouse)) as con:
-            export = export_audience(con, args.segment, args.channel, Path(args.output))
+            suppressions = Suppressions(load_salt(state_dir()), active_hashes(con))
+            export = export_audience(con, args.segment, args.channel, Path(args.output),
+                                     suppressions)
     except AudienceError as error:
         print(f"cdpkit audience export: {error}", file=sys.stderr)
         return 2

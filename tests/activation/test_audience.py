@@ -104,3 +104,18 @@ def test_the_command_prints_the_exclusions_and_exits_2_on_a_bad_request(
     assert "unknown segment 'vips'" in capsys.readouterr().err
     assert main(["audience", "export", "--segment", "champions", "--channel", "email",
                  "--output", str(out), "--warehouse", str(tmp_path / "none.duckdb")]) == 2
+
+
+def test_a_person_awaiting_erasure_is_kept_out(warehouse, tmp_path):
+    from quality.privacy import suppression
+    from quality.privacy.suppression import Suppressions, active_hashes
+
+    salt = b"audience-test"
+    with duckdb.connect(str(warehouse)) as con:
+        address = con.execute("select email from marts.dim_customers "
+                              "where golden_id = 'g1'").fetchone()[0]
+        suppression.add(con, salt, "er-1", [("email", address.upper())])
+        export = export_audience(con, "champions", "email", tmp_path / "a.csv",
+                                 Suppressions(salt, active_hashes(con)))
+    assert rows(export.path) == []
+    assert export.excluded["erasure requested (suppression list)"] == 1
