@@ -13,6 +13,7 @@ from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
 from connectors.settings import optional_setting, variable
+from orchestration.activation.assets import activation_assets
 from orchestration.governance.erasure import (
     ERASURE,
     erasure,
@@ -109,7 +110,7 @@ def build_defs() -> Definitions:
     """The code location; rebuilt by callers that change the environment (CLI, tests)."""
     return Definitions(
         assets=[*source_assets, *file_drop_assets, *warehouse_assets, *identity_assets,
-                *governance_assets, retention, erasure],
+                *governance_assets, *activation_assets, retention, erasure],
         asset_checks=[*identity_checks, *quality_checks, *governance_checks,
                       erasure_requests_on_time],
         jobs=[cdp_pipeline, load_file_drops, retention_job, erasure_job],

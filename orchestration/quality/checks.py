@@ -22,8 +22,10 @@ from orchestration.resources import WarehouseResource
 from orchestration.settings import state_dir
 from orchestration.warehouse.project import dbt_project
 from quality.pii.catalog import load_catalog
+from quality.privacy.identifiers import load_salt
 from quality.suites.identity import IDENTITY_SUITES
 from quality.suites.marts import MART_SUITES
+from quality.suites.privacy import privacy_suites
 from quality.suites.raw import RAW_SUITES
 from quality.suites.spec import SuiteSpec
 from quality.validate import SuiteOutcome, data_docs_index, validate_dataframe
@@ -33,12 +35,13 @@ def suite_check(build: Callable[[], SuiteSpec]) -> AssetChecksDefinition:
     spec = build()
     schema, table = spec.name.split(".")
 
-    @asset_check(asset=AssetKey(list(spec.asset)), blocking=True, name=f"gx_{table}_suite",
+    @asset_check(asset=AssetKey(list(spec.asset)), blocking=True,
+                 name=spec.check_name or f"gx_{table}_suite",
                  description=f"The Great Expectations suite for {spec.name}.")
     def _check(warehouse: WarehouseResource) -> AssetCheckResult:
         personal = frozenset(load_catalog(dbt_project.manifest_path).columns_of(schema, table))
         with warehouse.connect(read_only=True) as con:
-            frame = con.execute(spec.query).df()
+            frame = spec.batch(con)
         docs = state_dir() / "gx"
         outcome = validate_dataframe(frame, spec, pii_columns=personal, docs_root=docs)
         failed = ", ".join(f"{o.expectation}({o.column or ''})" for o in outcome.failed)
@@ -69,4 +72,10 @@ def outcome_table(outcome: SuiteOutcome) -> str:
     return "\n".join(lines)
 
 
-quality_checks = [suite_check(build) for build in (*RAW_SUITES, *IDENTITY_SUITES, *MART_SUITES)]
+def _privacy_salt() -> bytes:
+    """The suppression list's salt, read when a privacy suite runs (never at import)."""
+    return load_salt(state_dir())
+
+
+quality_checks = [suite_check(build) for build in (*RAW_SUITES, *IDENTITY_SUITES, *MART_SUITES,
+                                                   *privacy_suites(_privacy_salt))]

@@ -43,8 +43,8 @@ from connectors.files import files_source, resolve_kinds
 from connectors.files.report import last_sync_summary
 from connectors.files.watch import new_tokens, snapshot
 from connectors.pipeline import make_pipeline
-from connectors.suppression import dropped_rows, suppress_erased
 from connectors.settings import optional_setting
+from connectors.suppression import dropped_rows, suppress_erased
 from orchestration.resources import WarehouseResource
 from orchestration.settings import drop_dir, state_dir, warehouse_path
 from orchestration.sources.assets import RawLayerTranslator

@@ -266,7 +266,8 @@ DECLARED_FIELDS: dict[str, dict[str, Any]] = {
         "amount_total": 0.0, "currency_id": [0, ""], "state": "", "order_line": [],
     },
     "sale.order.line": {
-        "order_id": [0, ""], "order_partner_id": [0, ""], "sequence": 0, "product_id": [0, ""], "name": "",
+        "order_id": [0, ""], "order_partner_id": [0, ""], "sequence": 0,
+        "product_id": [0, ""], "name": "",
         "product_uom_qty": 0.0, "price_unit": 0.0, "price_subtotal": 0.0, "price_total": 0.0,
         "currency_id": [0, ""], "display_type": "",
     },

@@ -1,0 +1,1 @@
+"""Activation in Dagster: the audience files marketing tools import."""
