@@ -78,6 +78,7 @@ def _audit(args: argparse.Namespace) -> int:
 
     import duckdb
 
+    from orchestration.check_history import read_check_evaluations
     from orchestration.settings import state_dir
     from quality.audit import build_report, write_report
 
@@ -96,7 +97,7 @@ def _audit(args: argparse.Namespace) -> int:
     since = datetime(day.year, day.month, day.day)
     home = Path(os.environ.get("DAGSTER_HOME") or state_dir() / "dagster_home")
     try:
-        report = build_report(warehouse, home, since, now)
+        report = build_report(warehouse, read_check_evaluations(home, since), since, now)
     except duckdb.IOException as error:
         print(f"cdpkit audit: cannot open {warehouse} read-only ({error}); a pipeline run may "
               "hold it, try again when it ends", file=sys.stderr)

@@ -15,7 +15,6 @@ import duckdb
 from quality.audit.checks import (
     CheckHistory,
     CheckSummary,
-    read_check_evaluations,
     summarise_checks,
 )
 from quality.audit.collect import (
@@ -55,13 +54,13 @@ class AuditReport:
         return len(self.checks.evaluations) - self.evaluations_passed
 
 
-def build_report(warehouse: Path, dagster_home: Path, since: datetime, now: datetime
+def build_report(warehouse: Path, checks: CheckHistory, since: datetime, now: datetime
                  ) -> AuditReport:
-    """Read the period from `since` to `now` (both naive UTC)."""
+    """Read the period from `since` to `now` (both naive UTC) from the warehouse; `checks`
+    is the Dagster instance's check history for it (`orchestration/check_history.py`)."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         requests = read_erasure_requests(con, since)
         consent = read_consent_changes(con, since)
-    checks = read_check_evaluations(dagster_home, since)
     return AuditReport(since=since, generated_at=now, warehouse=warehouse.resolve(),
                        requests=requests, consent=consent, checks=checks)
 
