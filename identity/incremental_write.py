@@ -68,11 +68,15 @@ def write_changes(run: IncrementalRun, std: pd.DataFrame, clustered: Clustered,
     golden = build_golden_profiles(std, labels, ids, settings, run.resolved_at)
     prior = run.register("prior_ids", pd.DataFrame(
         {"golden_id": sorted(run.touched_ids | set(golden["golden_id"]))}, dtype=object))
-    _replace(run, "golden_profiles", f"golden_id in (select golden_id from {prior})", golden)
+    in_prior = f"golden_id in (select golden_id from {prior})"
+    golden = _carry_unchanged_times(run, "golden_profiles", in_prior, golden, ["golden_id"])
+    _replace(run, "golden_profiles", in_prior, golden)
     edges = pd.concat([clustered.trusted[["rid_l", "rid_r", "rule"]],
                        clustered.accepted[["rid_l", "rid_r"]].assign(rule=PROBABILISTIC)],
                       ignore_index=True)
     crosswalk = crosswalk_rows(std, edges, ids, run.resolved_at)
+    crosswalk = _carry_unchanged_times(run, "crosswalk", in_keys("crosswalk"), crosswalk,
+                                       ["source", "source_id"])
     _replace(run, "crosswalk", in_keys("crosswalk"), crosswalk)
     links = match_edge_rows(std, clustered.trusted, clustered.accepted,
                             clustered.accepted["evidence"].to_numpy(dtype=object))
@@ -144,6 +148,34 @@ def _pairs_by_rid(run: IncrementalRun, pairs: pd.DataFrame) -> pd.DataFrame:
                p.match_probability, p.match_weight, p.evidence
         from {view} p join {records} l on l.{RID} = p.rid_l
         join {records} r on r.{RID} = p.rid_r""").df()
+
+
+def _carry_unchanged_times(run: IncrementalRun, table: str, where: str, rows: pd.DataFrame,
+                           keys: list[str]) -> pd.DataFrame:
+    """`rows` with the stored `resolved_at` kept on every row whose other columns are as
+    stored: `resolved_at` says when a record's golden id (or a profile) last changed.
+
+    A change re-clusters a neighbourhood several times its size, and most of it comes
+    out as it was; the dbt facts re-resolve the rows stamped since their last build,
+    so a stamp on an unchanged row would rewrite its orders and journey for nothing.
+    """
+    if not len(rows):
+        return rows
+    columns = list(rows.columns)
+    stored = run.con.execute(f"select {', '.join(columns)} from {run.table(table)} "
+                             f"where {where}").df()
+    if not len(stored):
+        return rows
+    merged = rows.merge(stored, on=keys, how="left", suffixes=("", "__stored"))
+    same = merged["resolved_at__stored"].notna()
+    for column in columns:
+        if column in keys or column == "resolved_at":
+            continue
+        new, old = merged[column], merged[f"{column}__stored"]
+        same &= (new == old) | (new.isna() & old.isna())
+    out = rows.copy()
+    out.loc[same.to_numpy(), "resolved_at"] = merged.loc[same, "resolved_at__stored"].to_numpy()
+    return out
 
 
 def _replace(run: IncrementalRun, table: str, where: str, rows: pd.DataFrame) -> None:

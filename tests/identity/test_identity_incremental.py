@@ -199,3 +199,32 @@ def test_a_new_cannot_link_splits_a_cluster_no_new_record_touches() -> None:
     assert run.mode == "incremental", run.reason
     ids = _crosswalk(con).set_index(["source", "source_id"])["golden_id"]
     assert ids[("shop", "1")] != ids[("erp", "1")]
+
+
+def test_resolved_at_moves_only_where_a_golden_id_or_profile_changed(febrl3) -> None:
+    """The dbt facts re-resolve the rows stamped since their last build: a neighbourhood
+    re-clustered as it was must keep its stamps, or every order of it is rewritten."""
+    records, settings = febrl3
+    held = np.random.default_rng(2).random(len(records)) < 0.02
+    con = duckdb.connect()
+    first_at, second_at = pd.Timestamp("2026-01-01"), pd.Timestamp("2026-02-01")
+    resolve_into(con, records[~held], settings, resolved_at=first_at)
+    before = con.sql("select source, source_id, golden_id, matched_by "
+                     "from identity.crosswalk").df()
+    second = resolve_into(con, records, settings, resolved_at=second_at)
+    assert second.mode == "incremental", second.reason
+    after = con.sql("select source, source_id, golden_id, matched_by, resolved_at "
+                    "from identity.crosswalk").df()
+    both = after.merge(before, on=["source", "source_id"], how="left",
+                       suffixes=("", "_before"))
+    # new records, re-assigned ones, and those now linked by another rule
+    moved = ((both["golden_id"] != both["golden_id_before"])
+             | (both["matched_by"] != both["matched_by_before"]))
+    assert (both.loc[moved, "resolved_at"] == second_at).all()
+    assert (both.loc[~moved, "resolved_at"] == first_at).all()
+    assert moved.sum() < second.stats["reclustered_records"], \
+        "part of the re-clustered neighbourhood came out as it was"
+    profiles = con.sql("select golden_id, resolved_at from identity.golden_profiles").df()
+    grown = set(both.loc[moved, "golden_id"])
+    assert (profiles[profiles["golden_id"].isin(grown)]["resolved_at"] == second_at).all()
+    assert (profiles["resolved_at"] == first_at).any()
