@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -100,6 +101,7 @@ def erase(con: duckdb.DuckDBPyConnection, request: requests_.ErasureRequest, sal
     proofs += _erase_exports(con, person)
     if state_dir is not None:
         proofs += _erase_load_packages(state_dir)
+        proofs += _erase_from_logs(state_dir, person)
     leftovers = _sweep(con, person)
     proofs.append(Proof("warehouse sweep: every text column of every table",
                         0, _SWEEP_NOTE, sum(n for _, n in leftovers)))
@@ -189,6 +191,36 @@ def _erase_load_packages(state_dir: Path) -> list[Proof]:
     left = len(list((state_dir / "dlt").glob("*/load/loaded/*/completed_jobs/*")))
     return [Proof("files: dlt loaded packages (raw rows)", len(files),
                   f"files under {state_dir / 'dlt'}/*/load/loaded/*/completed_jobs", left)]
+
+
+#: cdpkit's own text files that could quote a value: run logs and the GX Data Docs
+LOG_DIRS = ("logs", "gx")
+LOG_SUFFIXES = {".log", ".json", ".html", ".txt", ".csv", ".yml"}
+
+
+def _erase_from_logs(state_dir: Path, person: Subject) -> list[Proof]:
+    """Replace the person's addresses and ids in the logs and reports cdpkit writes.
+
+    cdpkit keeps personal values out of them by design; this is the proof that none
+    slipped in (a GX example value, a log line), and the cleanup if one did.
+    """
+    keys = sorted({v for kind in SWEPT_KINDS for v in person.of(kind)}, key=len, reverse=True)
+    if not keys:
+        return []
+    pattern = re.compile("|".join(re.escape(k) for k in keys), re.IGNORECASE)
+    files = [path for folder in LOG_DIRS for path in sorted((state_dir / folder).rglob("*"))
+             if path.is_file() and path.suffix in LOG_SUFFIXES]
+    replaced = left = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        cleaned, found = pattern.subn("[erased]", text)
+        if found:
+            path.write_text(cleaned, encoding="utf-8")
+            replaced += found
+            left += len(pattern.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return [Proof(f"files: logs and GX Data Docs under {state_dir} ({len(files)} files)",
+                  replaced, "occurrences of the subject's addresses or ids in "
+                  + ", ".join(f"{state_dir / d}/**" for d in LOG_DIRS), left)]
 
 
 def _record(con: duckdb.DuckDBPyConnection, outcome: ErasureOutcome) -> None:

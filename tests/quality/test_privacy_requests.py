@@ -125,3 +125,15 @@ def test_forget_then_run_then_status_from_the_cli(warehouse, tmp_path, monkeypat
     assert main(["privacy", "unsuppress", "--email", "ann@example.com", "--reason", "again",
                  "--warehouse", str(warehouse)]) == 1
     assert main(["privacy", "run", "--warehouse", str(tmp_path / "none.duckdb")]) == 2
+
+
+def test_logs_and_data_docs_lose_the_persons_values(warehouse, tmp_path, monkeypatch, capsys):
+    state = tmp_path / "state"
+    monkeypatch.setenv("CDP_STATE_DIR", str(state))
+    log = state / "logs" / "run.log"
+    log.parent.mkdir(parents=True)
+    log.write_text("ok\nunexpected value Ann@Example.com for cdp_a\nbob@example.com\n")
+    assert main(["privacy", "forget", "--email", "ann@example.com", "--reason", "r"]) == 0
+    assert main(["privacy", "run", "--warehouse", str(warehouse)]) == 0
+    assert log.read_text() == "ok\nunexpected value [erased] for [erased]\nbob@example.com\n"
+    assert "files: logs and GX Data Docs" in capsys.readouterr().out
