@@ -19,6 +19,25 @@
     every key it writes; a golden id merged away re-resolves the rows that pointed at
     it, so they are tested again. `dbt test` checks every row (the daily
     reconciliation does).
+
+    The staging views over the raw tables (meta `tests_scope: load`, set on the shop,
+    erp, email and social folders) are scoped the same way by dlt's load id: their
+    post-hook `record_load_scoped_build()` logs the newest `dlt_load_id` the view
+    covers in `dbt_meta.load_scoped_builds`, the on-run-end hook records the verdict,
+    and in a `dbt build` that built the view their tests read the rows with a
+    `dlt_load_id` past the one covered by the last build whose tests passed (rows of
+    every load since then, so a failed load is tested again). dlt load ids are epoch
+    seconds as text ("1733400000.123456"): ten integer digits until 2286, so they
+    compare as text, also under a collation that skips the dot (it stands at the
+    same place in every id). Every raw table these views read is written with
+    `merge` on its primary key (connectors/*), so a key never stands in two loads
+    and a `unique` test over the new rows is enough; a model over an append-only
+    table says `unique_tests: whole` in its meta and its `unique` tests read every
+    row. A `relationships` test narrows only its child side (the model): a new
+    child row is looked up among every parent row, and a parent row is never
+    deleted by a load (merge replaces it; erasure deletes its children with it).
+    Old rows are not re-tested by a build after a test or the view's SQL changed:
+    `dbt test` (every row) is the check then.
 -#}
 
 {% macro incremental_builds_relation() -%}
@@ -37,6 +56,41 @@
         resolved_after {{ dbt.type_timestamp() }} not null,
         tests_passed boolean
     )
+{%- endmacro %}
+
+{% macro load_scoped_builds_relation() -%}
+    {{ adapter.quote('dbt_meta') }}.{{ adapter.quote('load_scoped_builds') }}
+{%- endmacro %}
+
+{#- on-run-start: the log of the load-scoped staging views' builds. -#}
+{% macro create_load_scoped_builds_log() -%}
+    create schema if not exists {{ adapter.quote('dbt_meta') }};
+    create table if not exists {{ load_scoped_builds_relation() }} (
+        model {{ dbt.type_string() }} not null,
+        invocation_id {{ dbt.type_string() }} not null,
+        recorded_at {{ dbt.type_timestamp() }} not null,
+        covered_load_id {{ dbt.type_string() }},
+        tests_passed boolean
+    )
+{%- endmacro %}
+
+{#- Whether a model with this meta has its tests scoped by load id. -#}
+{% macro is_load_scoped(meta) -%}
+    {{ return((meta or {}).get('tests_scope') == 'load') }}
+{%- endmacro %}
+
+{#- A post-hook of a staging view with `dlt_load_id`: the newest load it covers. -#}
+{% macro record_load_scoped_build() -%}
+    {%- if is_load_scoped(config.get('meta')) -%}
+    insert into {{ load_scoped_builds_relation() }}
+        (model, invocation_id, recorded_at, covered_load_id)
+    select
+        '{{ this.identifier }}',
+        '{{ invocation_id }}',
+        {{ dbt.current_timestamp() }},
+        max(dlt_load_id)
+    from {{ this }}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- A pre-hook of an incremental fact with `loaded_at` and `identity_resolved_at`. -#}
@@ -58,14 +112,16 @@
     {%- set verdicts = {} -%}
     {%- for result in results if result.node.resource_type == 'test'
                                 and result.node.attached_node -%}
-        {%- set model = result.node.attached_node.split('.')[-1] -%}
+        {%- set node = result.node.attached_node -%}
         {%- set passed = result.status in ['pass', 'warn'] -%}
-        {%- do verdicts.update({model: verdicts.get(model, true) and passed}) -%}
+        {%- do verdicts.update({node: verdicts.get(node, true) and passed}) -%}
     {%- endfor -%}
-    {%- for model, passed in verdicts.items() -%}
-    update {{ incremental_builds_relation() }}
+    {%- for node, passed in verdicts.items() -%}
+    {%- set attached = graph.nodes.get(node) -%}
+    {%- set load_scoped = attached is not none and is_load_scoped(attached.config.meta) -%}
+    update {{ load_scoped_builds_relation() if load_scoped else incremental_builds_relation() }}
     set tests_passed = {{ 'true' if passed else 'false' }}
-    where model = '{{ model }}' and invocation_id = '{{ invocation_id }}';
+    where model = '{{ node.split('.')[-1] }}' and invocation_id = '{{ invocation_id }}';
     {% endfor -%}
 {%- endmacro %}
 
@@ -101,9 +157,75 @@
     {{ return(row) }}
 {%- endmacro %}
 
+{#- The load id the tests of `model` start after in this invocation, or none for every row. -#}
+{% macro recorded_covered_load_id(model) -%}
+    {%- if not execute or flags.FULL_REFRESH -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set log = adapter.get_relation(database=target.database, schema='dbt_meta',
+                                       identifier='load_scoped_builds') -%}
+    {%- if log is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set query -%}
+        select
+            (
+                select max(covered_load_id) from {{ log }}
+                where model = '{{ model }}'
+                    and recorded_at = (
+                        select max(recorded_at) from {{ log }}
+                        where model = '{{ model }}' and tests_passed
+                    )
+            ),
+            (
+                select count(*) from {{ log }}
+                where model = '{{ model }}' and invocation_id = '{{ invocation_id }}'
+            )
+    {%- endset -%}
+    {%- set row = run_query(query).rows[0] -%}
+    {#- narrowed only when this invocation built it after a passed build covering a load -#}
+    {%- if row[0] is none or not row[1] -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(row[0]) }}
+{%- endmacro %}
+
+{#- The rows of a load-scoped staging view the test `model` reads, or none for every row. -#}
+{% macro load_scoped_where(tested, relation) -%}
+    {%- set attached = graph.nodes.get(model.attached_node) if model.attached_node else none -%}
+    {%- if attached is none or attached.name != relation.identifier
+            or not is_load_scoped(attached.config.meta) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set test_name = model.test_metadata.name if model.test_metadata else '' -%}
+    {%- if 'unique' in test_name and attached.config.meta.get('unique_tests') == 'whole' -%}
+        {{ return(tested) }}
+    {%- endif -%}
+    {%- set covered = recorded_covered_load_id(relation.identifier) -%}
+    {%- if covered is none -%}
+        {{ return(tested) }}
+    {%- endif -%}
+    {#- materialized (DuckDB and Postgres 12+): the load id filter runs first, on the
+        whole view, and the test's own predicates only on the rows it kept -#}
+    {%- set narrowed -%}
+        (
+            with dbt_load_scope as materialized (
+                select * from {{ tested }}
+                where dlt_load_id > '{{ covered }}' or dlt_load_id is null
+            )
+            select * from dbt_load_scope
+        ) dbt_load_scope
+    {%- endset -%}
+    {{ return(narrowed) }}
+{%- endmacro %}
+
 {#- dbt's own, with the narrowing above; a test's `where` config still applies. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set tested = dbt.default__get_where_subquery(relation) -%}
+    {%- set load_scoped = load_scoped_where(tested, relation) -%}
+    {%- if load_scoped is not none -%}
+        {{ return(load_scoped) }}
+    {%- endif -%}
     {%- set watermarks = recorded_build_watermarks(relation.identifier) -%}
     {%- if watermarks is none -%}
         {{ return(tested) }}

@@ -12,9 +12,11 @@ PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
 
 def invoke_dbt(args: list[str], *, work_dir: Path, warehouse: Path | None = None,
-               environment: dict[str, str] | None = None) -> dbtRunnerResult:
-    """Run `dbt <args>` on the cdpkit project with CDP_WAREHOUSE_PATH set to `warehouse`
-    and the `environment` variables set (CDP_PG_DB for the postgres target)."""
+               environment: dict[str, str] | None = None,
+               project_dir: Path = PROJECT_DIR) -> dbtRunnerResult:
+    """Run `dbt <args>` on the cdpkit project (or a copy of it at `project_dir`) with
+    CDP_WAREHOUSE_PATH set to `warehouse` and the `environment` variables set
+    (CDP_PG_DB for the postgres target)."""
     with pytest.MonkeyPatch.context() as env:
         if warehouse is not None:
             env.setenv("CDP_WAREHOUSE_PATH", str(warehouse))
@@ -25,9 +27,9 @@ def invoke_dbt(args: list[str], *, work_dir: Path, warehouse: Path | None = None
             [
                 *args,
                 "--project-dir",
-                str(PROJECT_DIR),
+                str(project_dir),
                 "--profiles-dir",
-                str(PROJECT_DIR),
+                str(project_dir),
                 "--target-path",
                 str(work_dir / "target"),
                 "--log-path",

@@ -11,6 +11,7 @@ source as (
         'quantity',
         'original_unit_price_set__shop_money__amount',
         'original_unit_price_set__shop_money__currency_code',
+        '_dlt_load_id',
     ]) }}
 
 ),
@@ -26,7 +27,8 @@ renamed as (
         cast(quantity as {{ dbt.type_bigint() }}) as quantity,
         {{ to_amount('original_unit_price_set__shop_money__amount') }} as unit_price,
         upper({{ clean_text('original_unit_price_set__shop_money__currency_code') }})
-            as unit_price_currency_code
+            as unit_price_currency_code,
+        {{ clean_text('_dlt_load_id') }} as dlt_load_id
 
     from source
 

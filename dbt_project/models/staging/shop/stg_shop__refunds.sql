@@ -9,6 +9,7 @@ source as (
         'total_refunded_set__shop_money__amount',
         'total_refunded_set__shop_money__currency_code',
         'created_at',
+        '_dlt_load_id',
     ]) }}
 
 ),
@@ -22,7 +23,8 @@ renamed as (
         {{ to_amount('total_refunded_set__shop_money__amount') }} as refunded_amount,
         upper({{ clean_text('total_refunded_set__shop_money__currency_code') }})
             as refunded_currency_code,
-        {{ to_utc_timestamp('created_at') }} as refunded_at
+        {{ to_utc_timestamp('created_at') }} as refunded_at,
+        {{ clean_text('_dlt_load_id') }} as dlt_load_id
 
     from source
 
