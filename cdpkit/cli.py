@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cdpkit import privacy_cli
+from cdpkit.warehouse_access import UNAVAILABLE, WarehouseUnavailable, connect
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -76,17 +77,11 @@ def _audit(args: argparse.Namespace) -> int:
     import os
     from datetime import UTC, date, datetime, timedelta
 
-    import duckdb
-
     from orchestration.check_history import read_check_evaluations
     from orchestration.settings import state_dir
     from quality.audit import build_report, write_report
 
     warehouse = Path(args.warehouse)
-    if not warehouse.exists():
-        print(f"cdpkit audit: no warehouse at {warehouse}; run `cdpkit demo` or the pipeline "
-              "first, or pass --warehouse", file=sys.stderr)
-        return 1
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)  # naive UTC, as the warehouse
     try:
         day = date.fromisoformat(args.since) if args.since else now.date() - timedelta(days=30)
@@ -97,11 +92,12 @@ def _audit(args: argparse.Namespace) -> int:
     since = datetime(day.year, day.month, day.day)
     home = Path(os.environ.get("DAGSTER_HOME") or state_dir() / "dagster_home")
     try:
-        report = build_report(warehouse, read_check_evaluations(home, since), since, now)
-    except duckdb.IOException as error:
-        print(f"cdpkit audit: cannot open {warehouse} read-only ({error}); a pipeline run may "
-              "hold it, try again when it ends", file=sys.stderr)
-        return 1
+        with connect(warehouse, read_only=True) as con:
+            report = build_report(con, warehouse, read_check_evaluations(home, since),
+                                  since, now)
+    except WarehouseUnavailable as error:
+        print(f"cdpkit audit: {error}", file=sys.stderr)
+        return UNAVAILABLE
     path = write_report(report, Path(args.output))
     requests, checks = report.request_counts, report.check_summaries
     print(f"wrote {path} (since {since:%Y-%m-%d})")
@@ -115,24 +111,18 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _audience_export(args: argparse.Namespace) -> int:
-    import duckdb
 
     from activation.audience import AudienceError, export_audience
     from orchestration.settings import state_dir
     from quality.privacy.identifiers import load_salt
     from quality.privacy.suppression import Suppressions, active_hashes
 
-    warehouse = Path(args.warehouse)
-    if not warehouse.exists():
-        print(f"cdpkit audience export: no warehouse at {warehouse}; run `cdpkit demo` or "
-              "the pipeline first, or pass --warehouse", file=sys.stderr)
-        return 2
     try:
-        with duckdb.connect(str(warehouse)) as con:
+        with connect(args.warehouse) as con:
             suppressions = Suppressions(load_salt(state_dir()), active_hashes(con))
             export = export_audience(con, args.segment, args.channel, Path(args.output),
                                      suppressions)
-    except AudienceError as error:
+    except (AudienceError, WarehouseUnavailable) as error:
         print(f"cdpkit audience export: {error}", file=sys.stderr)
         return 2
     print(f"exported {export.exported:,} of {export.segment_size:,} customers in segment "
@@ -257,11 +247,14 @@ def _stage_line(stages: dict) -> str:
 def _identity_explain(args: argparse.Namespace) -> int:
     import json
 
-    import duckdb
-
     from identity.explain import explain_in_warehouse, format_explanation
 
-    with duckdb.connect(args.warehouse, read_only=True) as con:
+    try:
+        con = connect(args.warehouse, read_only=True)
+    except WarehouseUnavailable as error:
+        print(f"cdpkit identity explain: {error}", file=sys.stderr)
+        return UNAVAILABLE
+    with con:
         try:
             explanation = explain_in_warehouse(con, args.golden_id)
         except KeyError as error:
@@ -275,8 +268,6 @@ def _identity_explain(args: argparse.Namespace) -> int:
 
 
 def _identity_split(args: argparse.Namespace) -> int:
-    import duckdb
-
     from identity.split import split_golden_id
 
     records = []
@@ -286,7 +277,12 @@ def _identity_split(args: argparse.Namespace) -> int:
             print(f"records are SOURCE:SOURCE_ID, not {item!r}", file=sys.stderr)
             return 2
         records.append((source, source_id))
-    with duckdb.connect(args.warehouse) as con:
+    try:
+        con = connect(args.warehouse)
+    except WarehouseUnavailable as error:
+        print(f"cdpkit identity split: {error}", file=sys.stderr)
+        return UNAVAILABLE
+    with con:
         try:
             written = split_golden_id(con, args.golden_id, records)
         except ValueError as error:

@@ -13,6 +13,8 @@ import getpass
 import sys
 from pathlib import Path
 
+from cdpkit.warehouse_access import UNAVAILABLE, WarehouseUnavailable, connect
+
 WAREHOUSE = "warehouse/cdp.duckdb"
 
 
@@ -78,20 +80,6 @@ def _forget(args: argparse.Namespace) -> int:
     return 0
 
 
-def _connect(warehouse: str, read_only: bool = False):
-    import duckdb
-
-    path = Path(warehouse)
-    if not path.exists():
-        raise FileNotFoundError(f"no warehouse at {path}; run `cdpkit demo` or the pipeline "
-                                "first, or pass --warehouse")
-    try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as error:
-        raise FileNotFoundError(f"the warehouse {path} is in use by another process "
-                                f"(a pipeline run?); try again when it ends ({error})") from None
-
-
 def _run(args: argparse.Namespace) -> int:
     from quality.privacy.erase import process_inbox
     from quality.privacy.identifiers import load_salt
@@ -99,10 +87,10 @@ def _run(args: argparse.Namespace) -> int:
 
     home = _state_dir()
     try:
-        con = _connect(args.warehouse)
-    except FileNotFoundError as error:
+        con = connect(args.warehouse)
+    except WarehouseUnavailable as error:
         print(f"cdpkit privacy run: {error}", file=sys.stderr)
-        return 2
+        return UNAVAILABLE
     with con:
         ensure_tables(con)
         outcomes = process_inbox(con, home, load_salt(home),
@@ -128,8 +116,8 @@ def _status(args: argparse.Namespace) -> int:
     home = _state_dir()
     con = None
     try:
-        con = _connect(args.warehouse, read_only=True)
-    except FileNotFoundError as error:
+        con = connect(args.warehouse, read_only=True)
+    except WarehouseUnavailable as error:
         print(f"(warehouse not read: {error}; showing the inbox only)", file=sys.stderr)
     try:
         known = statuses(con, home)
@@ -160,10 +148,10 @@ def _unsuppress(args: argparse.Namespace) -> int:
     kind, value = next((k, v) for k, v in (("email", args.email), ("phone", args.phone),
                                            ("record", args.record)) if v)
     try:
-        con = _connect(args.warehouse)
-    except FileNotFoundError as error:
+        con = connect(args.warehouse)
+    except WarehouseUnavailable as error:
         print(f"cdpkit privacy unsuppress: {error}", file=sys.stderr)
-        return 2
+        return UNAVAILABLE
     with con:
         try:
             lifted = lift(con, load_salt(_state_dir()), kind, value, getpass.getuser(),

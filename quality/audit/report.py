@@ -54,13 +54,13 @@ class AuditReport:
         return len(self.checks.evaluations) - self.evaluations_passed
 
 
-def build_report(warehouse: Path, checks: CheckHistory, since: datetime, now: datetime
-                 ) -> AuditReport:
-    """Read the period from `since` to `now` (both naive UTC) from the warehouse; `checks`
-    is the Dagster instance's check history for it (`orchestration/check_history.py`)."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        requests = read_erasure_requests(con, since)
-        consent = read_consent_changes(con, since)
+def build_report(con: duckdb.DuckDBPyConnection, warehouse: Path, checks: CheckHistory,
+                 since: datetime, now: datetime) -> AuditReport:
+    """Read the period from `since` to `now` (both naive UTC) from the warehouse `con`
+    (opened read-only by the caller) at `warehouse`; `checks` is the Dagster instance's
+    check history for it (`orchestration/check_history.py`)."""
+    requests = read_erasure_requests(con, since)
+    consent = read_consent_changes(con, since)
     return AuditReport(since=since, generated_at=now, warehouse=warehouse.resolve(),
                        requests=requests, consent=consent, checks=checks)
 

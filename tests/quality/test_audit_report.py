@@ -360,10 +360,10 @@ def test_screenshot_renders(audit: Audit) -> None:
     assert int.from_bytes(data[16:20], "big") == 1280
 
 
-def test_missing_warehouse_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_missing_warehouse_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     code = main(["audit", "--warehouse", str(tmp_path / "nowhere.duckdb"),
                  "--output", str(tmp_path / "r.html")])
-    assert code == 1
+    assert code == 2
     assert "no warehouse at" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
 
