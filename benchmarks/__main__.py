@@ -1,9 +1,9 @@
 """`make bench`: world generation at scale, connectors, identity, and the whole pipeline.
 
-    python -m benchmarks [world|connectors|identity|pipeline] [--world-people 100000]
+    python -m benchmarks [world|connectors|identity|pipeline|privacy] [--world-people 100000]
                          [--connector-people 20000] [--identity-people 10000 100000]
                          [--identity-scale 1000000]
-                         [--pipeline-people 5000 20000]
+                         [--pipeline-people 5000 20000] [--privacy-warehouse FILE]
 
 With a bench named, only that one runs (e.g. `python -m benchmarks connectors
 --connector-people 1000000`; `--connector-world DIR` reuses a world made with
@@ -31,6 +31,7 @@ from pathlib import Path
 from dagster import DagsterEventType, DagsterInstance
 
 from benchmarks import identity as identity_bench
+from benchmarks import privacy as privacy_bench
 from benchmarks.connectors import bench_connectors, format_table
 from benchmarks.simprocess import BENCH_OPTIONS
 from cdpkit.demo import prepare_local_state
@@ -103,7 +104,7 @@ def step_seconds(instance: DagsterInstance, run_id: str) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("only", nargs="?",
-                        choices=("world", "connectors", "identity", "pipeline"),
+                        choices=("world", "connectors", "identity", "pipeline", "privacy"),
                         help="run only this bench")
     parser.add_argument("--world-people", type=int, default=100_000)
     parser.add_argument("--pipeline-people", type=int, nargs="*", default=[5000, 20000])
@@ -113,6 +114,8 @@ def main() -> int:
                         help="FEBRL-like records resolved by cdpkit and by Splink")
     parser.add_argument("--connector-world", type=Path,
                         help="reuse this world (one --connector-people, generated with seed 3)")
+    parser.add_argument("--privacy-warehouse", type=Path, metavar="FILE",
+                        help="time one erasure on a copy of this warehouse (privacy bench)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="run in DIR and keep its worlds, warehouses and state")
     args = parser.parse_args()
@@ -141,6 +144,15 @@ def main() -> int:
             print(f"whole pipeline, {people:,} people ...", flush=True)
             results.append(bench_pipeline(people, root))
             print(json.dumps(results[-1]), flush=True)
+        if args.only in (None, "privacy"):
+            print("privacy: the suppression step at load ...", flush=True)
+            results.append(privacy_bench.bench_suppression_step())
+            print(json.dumps(results[-1]), flush=True)
+            if args.privacy_warehouse:
+                print(f"privacy: one erasure on a copy of {args.privacy_warehouse} ...",
+                      flush=True)
+                results.append(privacy_bench.bench_erasure(args.privacy_warehouse, root))
+                print(json.dumps(results[-1]), flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
