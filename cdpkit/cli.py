@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from cdpkit import privacy_cli
+from cdpkit import privacy_cli, status_cli
 from cdpkit.warehouse_access import UNAVAILABLE, WarehouseUnavailable, connect
 
 
@@ -365,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(func=_audience_export)
 
     privacy_cli.add_parser(sub)
+    status_cli.add_parser(sub)
 
     identity = sub.add_parser("identity", help="resolve person records into golden ids")
     identity_sub = identity.add_subparsers(dest="identity_command", required=True)
