@@ -55,6 +55,11 @@ def _status(args: argparse.Namespace) -> int:
         console.print(checks)
     console.print(f"checks: {status.checks} defined, {len(status.failing)} failing now, "
                   f"{status.never_run} never run")
+    late = [s for s in status.stale if s.last_at is not None]
+    console.print(f"freshness: {len(late)} raw tables loaded longer ago than their policy "
+                  f"allows, {len(status.stale) - len(late)} never loaded"
+                  + "".join(f"\n  {s.asset_key}: last loaded {s.last_at:%Y-%m-%d %H:%M} "
+                            f"({s.state})" for s in late))
 
     now = now_utc()
     try:
@@ -68,7 +73,8 @@ def _status(args: argparse.Namespace) -> int:
     console.print(f"erasure requests: {len(open_requests)} open, {len(overdue)} overdue"
                   + "".join(f"\n  {r.request_id} due {r.due_at:%Y-%m-%d} ({r.status})"
                             for r in open_requests))
-    healthy = not (status.failing or failed_runs or overdue)
+    failing_fresh = [s for s in status.stale if s.state == "FAIL" and s.last_at is not None]
+    healthy = not (status.failing or failed_runs or overdue or failing_fresh)
     console.print("[green]healthy[/green]" if healthy else "[red]needs attention[/red]")
     sys.stdout.flush()
     return 0 if healthy else 1

@@ -8,14 +8,13 @@ Credentials come from environment variables through resources (see README).
 
 from __future__ import annotations
 
-from dagster import AssetSelection, Definitions, EnvVar, define_asset_job, in_process_executor
+from dagster import Definitions, EnvVar, in_process_executor
 from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
 from connectors.settings import optional_setting, variable
 from orchestration.activation.assets import activation_assets
 from orchestration.governance.erasure import (
-    ERASURE,
     erasure,
     erasure_job,
     erasure_requests_on_time,
@@ -23,7 +22,6 @@ from orchestration.governance.erasure import (
 )
 from orchestration.governance.pii import governance_assets, governance_checks
 from orchestration.governance.retention import (
-    RETENTION,
     retention,
     retention_job,
     retention_schedule,
@@ -40,6 +38,7 @@ from orchestration.resources import (
     SocialResource,
     WarehouseResource,
 )
+from orchestration.schedules import cdp_pipeline, pipeline_schedule, reconcile_schedule
 from orchestration.settings import (
     drop_dir,
     identity_config,
@@ -55,14 +54,6 @@ from orchestration.sources.file_drops import (
 )
 from orchestration.warehouse.assets import warehouse_assets
 from orchestration.warehouse.project import dbt_project
-
-cdp_pipeline = define_asset_job(
-    "cdp_pipeline",
-    # retention runs on its own schedule and erasure when a request comes: a sync
-    # never waits for either
-    selection=AssetSelection.all() - AssetSelection.assets(RETENTION, ERASURE),
-    description="Sync every source, resolve identities, build and check the customer view.",
-)
 
 
 def build_resources() -> dict[str, object]:
@@ -114,7 +105,7 @@ def build_defs() -> Definitions:
         asset_checks=[*identity_checks, *quality_checks, *governance_checks,
                       erasure_requests_on_time],
         jobs=[cdp_pipeline, load_file_drops, retention_job, erasure_job],
-        schedules=[retention_schedule],
+        schedules=[pipeline_schedule, reconcile_schedule, retention_schedule],
         sensors=[file_drops_sensor, erasure_requests_sensor],
         resources=build_resources(),
         # One DuckDB file has one writer at a time: steps run one after another.

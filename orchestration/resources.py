@@ -74,13 +74,14 @@ class ShopResource(ConfigurableResource):
         description="Hours between listings of every id to find deletions (0: each run).",
     )
 
-    def source(self) -> dlt.sources.DltSource:
+    def source(self, reconcile_now: bool = False) -> dlt.sources.DltSource:
+        """The dlt source; `reconcile_now` lists every id this time (the daily run)."""
         return shop_source(
             base_url=self.shop_url,
             access_token=self.access_token,
             api_version=self.api_version,
             detect_deletions=self.detect_deletions,
-            reconcile_every=_hours(self.reconcile_every_hours),
+            reconcile_every=None if reconcile_now else _hours(self.reconcile_every_hours),
         )
 
 
@@ -97,14 +98,15 @@ class ErpResource(ConfigurableResource):
         description="Hours between listings of every id to find unlinked records (0: each run).",
     )
 
-    def source(self) -> dlt.sources.DltSource:
+    def source(self, reconcile_now: bool = False) -> dlt.sources.DltSource:
+        """The dlt source; `reconcile_now` lists every id this time (the daily run)."""
         return erp_source(
             base_url=self.url,
             db=self.database,
             login=self.login,
             api_key=self.api_key,
             transport=self.transport,
-            reconcile_every=_hours(self.reconcile_every_hours),
+            reconcile_every=None if reconcile_now else _hours(self.reconcile_every_hours),
         )
 
 
@@ -115,7 +117,9 @@ class EmailResource(ConfigurableResource):
     list_id: str
     base_url: str | None = None
 
-    def source(self) -> dlt.sources.DltSource:
+    def source(self, reconcile_now: bool = False) -> dlt.sources.DltSource:
+        """The dlt source. Mailchimp keeps archived members (status `archived`), so there is
+        nothing to reconcile: `reconcile_now` changes nothing."""
         return email_source(base_url=self.base_url, api_key=self.api_key, list_id=self.list_id)
 
 
@@ -130,12 +134,13 @@ class SocialResource(ConfigurableResource):
         description="Hours between full re-reads of the followers (0: each run).",
     )
 
-    def source(self) -> dlt.sources.DltSource:
+    def source(self, reconcile_now: bool = False) -> dlt.sources.DltSource:
+        """The dlt source; `reconcile_now` re-reads every follower this time (the daily run)."""
         return social_source(
             base_url=self.base_url,
             bearer_token=self.bearer_token,
             brand_user_id=self.brand_user_id,
-            reconcile_every=_hours(self.reconcile_every_hours),
+            reconcile_every=None if reconcile_now else _hours(self.reconcile_every_hours),
         )
 
 

@@ -6,7 +6,7 @@ storage only (no webserver, no run), so it answers while a run is going on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,12 +37,22 @@ class CheckStatus:
 
 
 @dataclass(frozen=True)
+class StaleAsset:
+    """An asset past its freshness policy's window: `state` is WARN or FAIL."""
+
+    asset_key: str
+    last_at: datetime | None
+    state: str
+
+
+@dataclass(frozen=True)
 class PipelineStatus:
     home: Path
     groups: list[GroupStatus]
     checks: int
     failing: list[CheckStatus]
     never_run: int
+    stale: list[StaleAsset] = field(default_factory=list)
 
 
 def _at(timestamp: float | None) -> datetime | None:
@@ -85,7 +95,27 @@ def read_status(defs: Definitions, home: Path) -> PipelineStatus:
                 _at(record.create_timestamp), record.run_id,
                 getattr(data, "description", None)))
     return PipelineStatus(home, out, len(check_keys), failing,
-                          len(check_keys) - len(executions))
+                          len(check_keys) - len(executions), _stale(graph, keys, latest))
+
+
+def _stale(graph, keys, latest) -> list[StaleAsset]:
+    """Assets whose last materialisation is older than their freshness policy allows
+    (the policy's windows, applied to the time now, as the daemon does)."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    stale = []
+    for key in keys:
+        policy = graph.get(key).freshness_policy
+        fail, warn = (getattr(policy, "fail_window", None), getattr(policy, "warn_window", None))
+        if fail is None:
+            continue
+        entry = latest.get(key)
+        last = _at(entry.timestamp) if entry else None
+        age = now - last if last else None
+        if age is None or age > fail.to_timedelta():
+            stale.append(StaleAsset(key.to_user_string(), last, "FAIL"))
+        elif warn is not None and age > warn.to_timedelta():
+            stale.append(StaleAsset(key.to_user_string(), last, "WARN"))
+    return stale
 
 
 def _group_sizes(graph, keys) -> dict[str, int]:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dagster import AssetKey, MaterializeResult, MetadataValue, asset
+from dagster import AssetKey, AutomationCondition, MaterializeResult, MetadataValue, asset
 
 from activation.audience import AudienceError, export_audience
+from orchestration.groups import ACTIVATION, OWNERS
 from orchestration.resources import WarehouseResource
 from orchestration.settings import state_dir
 from quality.privacy.identifiers import load_salt
@@ -43,7 +44,10 @@ def audience_dir() -> Path:
     return Path(raw).expanduser().resolve() if raw else state_dir() / "audiences"
 
 
-@asset(key=AUDIENCES, group_name="activation", kinds={"python", "csv"}, pool="warehouse",
+@asset(key=AUDIENCES, group_name=ACTIVATION, owners=OWNERS[ACTIVATION],
+       kinds={"python", "csv"}, pool="warehouse",
+       # rewritten whenever the marts it reads change, in whichever run built them
+       automation_condition=AutomationCondition.eager(),
        deps=[AssetKey(["marts", "dim_customers"]), AssetKey(["marts", "customer_consent"])],
        description="CSV audiences (CDP_AUDIENCES, segment:channel pairs) of the customers "
                    "with current consent on the channel and not suppressed; each export is "
@@ -71,7 +75,16 @@ def audiences(context, warehouse: WarehouseResource) -> MaterializeResult:
             why = ", ".join(f"{reason}: {n:,}" for reason, n in sorted(export.excluded.items()))
             lines.append(f"| {segment} | {channel} | {export.exported:,} "
                          f"| {sum(export.excluded.values()):,} | {why} |")
+        sizes = con.execute("""
+            select coalesce(rfm_segment, '(none)'), count(*),
+                   sum(case when can_email then 1 else 0 end),
+                   sum(case when can_sms then 1 else 0 end)
+            from marts.dim_customers group by 1 order by 2 desc""").fetchall()
+    segments = ["| segment | customers | may be emailed | may be texted |",
+                "| --- | ---: | ---: | ---: |"]
+    segments += [f"| {name} | {n:,} | {email:,} | {sms:,} |" for name, n, email, sms in sizes]
     return MaterializeResult(metadata={
+        "segment_sizes": MetadataValue.md("\n".join(segments)),
         "audiences": len(wanted),
         "customers_exported": exported,
         "folder": MetadataValue.path(str(folder)),

@@ -30,6 +30,7 @@ from dagster import (
     sensor,
 )
 
+from orchestration.groups import GOVERNANCE, OWNERS
 from orchestration.resources import WarehouseResource
 from orchestration.settings import state_dir
 from quality.privacy import requests as erasure_requests
@@ -40,7 +41,8 @@ from quality.privacy.suppression import now_utc
 ERASURE = AssetKey(["governance", "erasure"])
 
 
-@asset(key=ERASURE, group_name="governance", kinds={"python", "duckdb"}, pool="warehouse",
+@asset(key=ERASURE, group_name=GOVERNANCE, owners=OWNERS[GOVERNANCE],
+       kinds={"python", "duckdb"}, pool="warehouse",
        description="Carries out the erasure requests in the inbox (`cdpkit privacy forget`): "
                    "suppresses the person's identifiers at every future load, deletes their "
                    "rows from every table, then verifies and records zero rows left per table "

@@ -25,6 +25,7 @@ from dagster import (
     multi_asset_check,
 )
 
+from orchestration.groups import GOVERNANCE, OWNERS
 from orchestration.resources import WarehouseResource
 from orchestration.warehouse.project import dbt_project
 from quality.pii.catalog import load_catalog
@@ -45,7 +46,7 @@ def bi_asset_keys() -> list[AssetKey]:
                   if node["resource_type"] == "model" and node["schema"] in MASKED_SCHEMAS)
 
 
-@asset(key=PII_INVENTORY, deps=[WAREHOUSE_BUILT], group_name="governance",
+@asset(key=PII_INVENTORY, deps=[WAREHOUSE_BUILT], group_name=GOVERNANCE, owners=OWNERS[GOVERNANCE],
        kinds={"python", "duckdb"},
        description="Where the warehouse holds personal data, found by sampling every "
                    "text column, beside what dbt declares (`meta: {pii: ...}`).")

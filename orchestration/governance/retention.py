@@ -13,13 +13,14 @@ from dagster import (
     define_asset_job,
 )
 
+from orchestration.groups import GOVERNANCE, OWNERS
 from orchestration.resources import RetentionResource, WarehouseResource
 from quality.retention import apply_retention
 
 RETENTION = AssetKey(["governance", "retention"])
 
 
-@asset(key=RETENTION, group_name="governance", kinds={"python", "duckdb"},
+@asset(key=RETENTION, group_name=GOVERNANCE, owners=OWNERS[GOVERNANCE], kinds={"python", "duckdb"},
        description="Deletes rows older than the retention rules allow (defaults in "
                    "quality/retention.py, or the YAML file in CDP_RETENTION_RULES), then "
                    "verifies none are left and records both in governance.retention_runs.")

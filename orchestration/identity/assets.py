@@ -28,6 +28,7 @@ from identity.explain import explain_in_warehouse, format_explanation
 from identity.incremental import RunSummary, resolve_into
 from identity.persist import load_decisions, load_records
 from identity.timing import stage_seconds
+from orchestration.groups import IDENTITY, OWNERS
 from orchestration.resources import IdentityResource, WarehouseResource
 
 UNIFIED_RECORDS = AssetKey(["intermediate", "int_customer_records_unioned"])
@@ -51,7 +52,7 @@ class ResolveConfig(Config):
 
 
 def _spec(key: AssetKey, description: str) -> AssetSpec:
-    return AssetSpec(key, deps=[UNIFIED_RECORDS], group_name="identity",
+    return AssetSpec(key, deps=[UNIFIED_RECORDS], group_name=IDENTITY, owners=OWNERS[IDENTITY],
                      description=description, kinds={"python", "duckdb"})
 
 

@@ -20,6 +20,7 @@ from connectors.child_tables import drop_nested_layout
 from connectors.pipeline import SOURCES, cursor_positions, make_pipeline
 from connectors.quarantine import quarantined_counts
 from connectors.suppression import dropped_rows, suppress_erased
+from orchestration import groups
 from orchestration.resources import (
     EmailResource,
     ErpResource,
@@ -27,21 +28,36 @@ from orchestration.resources import (
     SocialResource,
     WarehouseResource,
 )
+from orchestration.schedules import RECONCILE_TAG
 from orchestration.settings import state_dir, warehouse_path
+from orchestration.sources.freshness import source_freshness_policy
 from orchestration.sources.row_counts import with_row_counts
+from orchestration.sources.sync_changes import changes, row_counts
+
+SOURCE_TITLES = {"shop": "Shopify Admin API", "erp": "Odoo external API",
+                 "email": "Mailchimp Marketing API", "social": "X API v2",
+                 "files": "File drops"}
 
 
 class RawLayerTranslator(DagsterDltTranslator):
-    """Keys `raw_<source>/<stream>`, grouped per source."""
+    """Keys `raw_<source>/<stream>`, in the `sources` group."""
 
     def __init__(self, source_name: str) -> None:
         self.source_name = source_name
 
     def get_asset_spec(self, data: DltResourceTranslatorData) -> AssetSpec:
         spec = super().get_asset_spec(data)
+        table = f"raw_{self.source_name}.{data.resource.name}"
         return spec.replace_attributes(
             key=AssetKey([f"raw_{self.source_name}", data.resource.name]),
-            group_name=f"raw_{self.source_name}",
+            description=spec.description or (
+                f"{SOURCE_TITLES.get(self.source_name, self.source_name)}: the "
+                f"`{data.resource.name}` stream as the API serves it, loaded by dlt into "
+                f"`{table}` (columns documented in the dbt source of the same name)."),
+            group_name=groups.SOURCES,
+            owners=groups.OWNERS[groups.SOURCES],
+            # files come when they come; the API sources are expected hourly
+            freshness_policy=None if self.source_name == "files" else source_freshness_policy(),
             deps=[],
             kinds={"dlt", "duckdb"},
         )
@@ -77,10 +93,13 @@ def _run(
 ) -> Iterator[Any]:
     pipeline = make_pipeline(source_name, warehouse.path, state_dir() / "dlt")
     started = time.perf_counter()
-    source = api.source()
+    # the daily reconciliation run (orchestration/schedules.py) lists every id
+    reconcile_now = context.run.tags.get(RECONCILE_TAG) == "full"
+    source = api.source(reconcile_now=reconcile_now)
     suppressing = suppress_erased(source, source_name, warehouse.path, state_dir())
     drop_nested_layout(pipeline, source)
     before = drift.snapshot(pipeline)
+    counts_before = row_counts(pipeline, list(source.selected_resources))
     events = dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline)
     report = None
     for event in with_row_counts(events, pipeline):
@@ -99,6 +118,8 @@ def _run(
             "schema_drift": MetadataValue.md(_drift_of(report, stream)),
             "records_quarantined": quarantined,
             "rows_suppressed": dropped_rows(suppressing).get(stream, 0),
+            **changes(pipeline, counts_before, stream,
+                      event.metadata.get("dagster/row_count")),
         })
 
 

@@ -51,7 +51,6 @@ from orchestration.sources.assets import RawLayerTranslator
 from orchestration.sources.row_counts import with_row_counts
 
 SOURCE = "files"
-GROUP = "raw_files"
 
 
 class FileDropsResource(ConfigurableResource):
@@ -112,7 +111,7 @@ file_drop_assets = [sync_files]
 
 load_file_drops = define_asset_job(
     "load_file_drops",
-    selection=AssetSelection.groups(GROUP),
+    selection=AssetSelection.assets(sync_files),
     description="Load the files dropped since the last run; the rest of the folder is skipped.",
 )
 

@@ -1,19 +1,23 @@
 """Asset keys and groups for dbt nodes that read like the warehouse layout.
 
 Models are keyed `<layer>/<model>` (`staging/stg_shop__customers`,
-`marts/dim_customers`) and grouped per layer, seeds as `reference/<seed>`, snapshots
-as `snapshots/<snapshot>`; dbt sources are keyed
+`marts/dim_customers`), seeds as `reference/<seed>`, snapshots as
+`snapshots/<snapshot>`, all in the `warehouse` group unless a model's
+`meta.dagster.group` says otherwise (identity's input and the views over its
+output sit in `identity`); dbt sources are keyed
 `<source>/<table>`, exactly the keys of the dlt and identity assets that
 produce them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dagster import AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
+
+from orchestration.groups import OWNERS, WAREHOUSE
 
 
 def _layer(props: Mapping[str, Any]) -> str:
@@ -40,6 +44,7 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return AssetKey([_layer(dbt_resource_props), dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        # A model's `meta.dagster.group` wins (identity's input and the staging views
-        # over its output sit in the identity group), else the layer.
-        return super().get_group_name(dbt_resource_props) or _layer(dbt_resource_props)
+        return super().get_group_name(dbt_resource_props) or WAREHOUSE
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> Sequence[str] | None:
+        return OWNERS.get(self.get_group_name(dbt_resource_props) or WAREHOUSE)

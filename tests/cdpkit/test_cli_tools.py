@@ -57,14 +57,22 @@ def test_simulator_env_points_every_source_at_its_simulator():
 def test_graph_shows_every_layer_in_order(capsys):
     assert main(["graph"]) == 0
     out = capsys.readouterr().out
-    for edge in ("raw_shop --> staging", "raw_erp --> staging", "raw_email --> staging",
-                 "raw_social --> staging", "staging --> identity",
-                 "identity --> intermediate", "intermediate --> marts",
-                 "reference --> intermediate"):  # the exchange-rate seed
+    for group in ("sources", "identity", "warehouse", "governance", "activation"):
+        assert f"subgraph {group}" in out
+    for edge in ("sources__raw_shop --> warehouse__staging",
+                 "sources__raw_erp --> warehouse__staging",
+                 "sources__raw_email --> warehouse__staging",
+                 "sources__raw_social --> warehouse__staging",
+                 "warehouse__staging --> identity__intermediate",  # identity's input
+                 "identity__identity --> identity__staging",
+                 "warehouse__intermediate --> warehouse__marts",
+                 "warehouse__reference --> warehouse__intermediate",  # the exchange rates
+                 "warehouse__marts --> activation__activation"):
         assert edge in out
     assert "dim_customers" in out and "fct_orders" in out and "crosswalk" in out
     assert "models[" not in out, "every dbt node sits in a named layer"
-    assert "intermediate --> identity" not in out, "the group graph must not loop back"
+    assert "warehouse__intermediate --> identity__identity" not in out, \
+        "the graph must not loop back"
 
 
 def test_customer_metrics_run_on_the_sandbox_worlds_clock(tmp_path):

@@ -175,6 +175,11 @@ def test_source_assets_report_rows_cursor_and_duration(pipeline, con):
     assert metadata["cursor"].value.startswith("updatedAt = ")
     assert metadata["source_sync_seconds"].value > 0
     assert metadata["schema_drift"].value == "none", "a first load is the baseline"
+    # a first load: every row received is new, none updated, nothing deleted yet
+    assert metadata["rows_received"].value == metadata["rows_new"].value == rows
+    assert metadata["rows_updated"].value == 0
+    assert metadata["records_deleted_at_source"].value == 0
+    assert metadata["rows_suppressed"].value == 0
     campaigns = instance.get_latest_materialization_event(
         AssetKey(["raw_email", "campaigns"])).asset_materialization.metadata
     assert campaigns["cursor"].value.startswith("none")

@@ -29,10 +29,11 @@ def warehouse(tmp_path, monkeypatch):
         con.execute("""
             create schema marts;
             create table marts.dim_customers (golden_id varchar, email varchar, phone varchar,
-                first_name varchar, last_name varchar, rfm_segment varchar);
+                first_name varchar, last_name varchar, rfm_segment varchar, can_email boolean,
+                can_sms boolean);
             insert into marts.dim_customers values
-                ('cdp_a', 'ann@example.com', null, 'Ann', 'A', 'champions'),
-                ('cdp_b', 'bob@example.com', null, 'Bob', 'B', 'champions');
+                ('cdp_a', 'ann@example.com', null, 'Ann', 'A', 'champions', true, false),
+                ('cdp_b', 'bob@example.com', null, 'Bob', 'B', 'champions', false, false);
             create table marts.customer_consent (golden_id varchar, channel varchar,
                 purpose varchar, consent_status varchar, can_contact boolean);
             insert into marts.customer_consent values
@@ -53,6 +54,7 @@ def test_the_asset_exports_and_its_check_passes(warehouse, tmp_path):
     (materialisation,) = result.asset_materializations_for_node("activation__audiences")
     assert materialisation.metadata["customers_exported"].value == 1
     assert "segment is empty today" in materialisation.metadata["audiences_table"].value
+    assert "| champions | 2 | 1 | 0 |" in materialisation.metadata["segment_sizes"].value
     with (tmp_path / "audiences" / "champions-email.csv").open(encoding="utf-8") as handle:
         assert [r["golden_id"] for r in csv.DictReader(handle)] == ["cdp_a"]
     (evaluation,) = result.get_asset_check_evaluations()

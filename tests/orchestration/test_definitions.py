@@ -21,12 +21,44 @@ def graph():
     return defs.resolve_asset_graph()
 
 
-def test_one_asset_per_source_stream_grouped_by_source(graph):
-    for group, streams in STREAMS.items():
+def test_one_asset_per_source_stream_in_the_sources_group(graph):
+    for prefix, streams in STREAMS.items():
         keys = {k.path[-1] for k in graph.get_all_asset_keys()
-                if k.path[0] == group and graph.get(k).is_materializable}
+                if k.path[0] == prefix and graph.get(k).is_materializable}
         assert keys == streams
-        assert {graph.get(AssetKey([group, s])).group_name for s in streams} == {group}
+        assert {graph.get(AssetKey([prefix, s])).group_name for s in streams} == {"sources"}
+
+
+def test_five_groups_one_per_layer_each_with_owners_and_kinds(graph):
+    from orchestration.groups import GROUPS, OWNERS
+
+    nodes = [graph.get(k) for k in graph.get_all_asset_keys() if graph.get(k).is_materializable]
+    assert {n.group_name for n in nodes} == set(GROUPS)
+    for node in nodes:
+        assert list(node.owners) == OWNERS[node.group_name], node.key
+        assert node.kinds, f"{node.key} has no kinds"
+        assert node.description, f"{node.key} has no description"
+
+
+def test_schedules_sensors_and_retries():
+    from orchestration.schedules import RECONCILE_TAG
+
+    schedules = {s.name: s for s in defs.schedules}
+    assert schedules["cdp_pipeline_hourly"].cron_schedule == "0 * * * *"
+    assert schedules["reconcile_deletions_daily"].tags[RECONCILE_TAG] == "full"
+    assert "retention_schedule" in schedules
+    assert {"file_drops_sensor", "erasure_requests_sensor"} <= {s.name for s in defs.sensors}
+    job = defs.resolve_job_def("cdp_pipeline")
+    assert job.tags["dagster/max_retries"] == "2"
+
+
+def test_every_raw_table_of_an_api_source_has_a_freshness_policy(graph):
+    for prefix, streams in STREAMS.items():
+        for stream in streams:
+            policy = graph.get(AssetKey([prefix, stream])).freshness_policy
+            assert policy.warn_window.to_timedelta().total_seconds() == 2 * 3600
+            assert policy.fail_window.to_timedelta().total_seconds() == 6 * 3600
+    assert graph.get(AssetKey(["raw_files", "crm_contacts"])).freshness_policy is None
 
 
 def test_dbt_models_sit_downstream_of_the_streams_they_read(graph):
@@ -45,7 +77,7 @@ def test_identity_runs_between_the_two_dbt_stages(graph):
     assert AssetKey(["identity", "crosswalk"]) in staged.parent_keys
     dim = AssetKey(["marts", "dim_customers"])
     assert dim in graph.get_all_asset_keys()
-    assert graph.get(dim).group_name == "marts"
+    assert graph.get(dim).group_name == "warehouse"
 
 
 def test_quality_and_identity_checks_block_downstream_work(graph):

@@ -29,7 +29,7 @@ def test_one_asset_per_kind_plus_quarantine_and_file_loads():
     graph = defs.resolve_asset_graph()
     keys = {k.path[-1] for k in graph.get_all_asset_keys() if k.path[0] == "raw_files"}
     assert keys == KINDS
-    assert {graph.get(AssetKey(["raw_files", k])).group_name for k in KINDS} == {"raw_files"}
+    assert {graph.get(AssetKey(["raw_files", k])).group_name for k in KINDS} == {"sources"}
     job = defs.resolve_job_def("load_file_drops")
     assert {k.path[0] for k in job.asset_layer.selected_asset_keys} == {"raw_files"}
     assert "file_drops_sensor" in [s.name for s in defs.sensors]

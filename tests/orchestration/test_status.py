@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from dagster import AssetCheckResult, DagsterInstance, Definitions, asset, asset_check, materialize
+import time
+from datetime import timedelta
+from types import SimpleNamespace
+
+from dagster import (
+    AssetCheckResult,
+    AssetKey,
+    DagsterInstance,
+    Definitions,
+    FreshnessPolicy,
+    asset,
+    asset_check,
+    materialize,
+)
 
 from cdpkit.cli import main
-from orchestration.status import read_status
+from orchestration.status import _stale, read_status
 
 
-@asset(group_name="sources")
+@asset(group_name="sources",
+       freshness_policy=FreshnessPolicy.time_window(fail_window=timedelta(minutes=3),
+                                                     warn_window=timedelta(minutes=1)))
 def loaded() -> int:
     return 1
 
@@ -39,6 +54,15 @@ def test_groups_show_their_last_run_and_failing_checks_are_listed(tmp_path):
     (failing,) = status.failing
     assert (failing.asset_key, failing.check_name) == ("loaded", "loaded_is_sane")
     assert failing.description == "3 rows without a key"
+    assert status.stale == [], "just loaded: fresh"
+    graph = defs.resolve_asset_graph()
+    keys = [AssetKey("loaded")]
+    for age, state in ((120, "WARN"), (600, "FAIL")):
+        loaded_then = {keys[0]: SimpleNamespace(timestamp=time.time() - age)}
+        (stale,) = _stale(graph, keys, loaded_then)
+        assert (stale.asset_key, stale.state) == ("loaded", state)
+    (never,) = _stale(graph, keys, {})
+    assert never.last_at is None and never.state == "FAIL"
 
 
 def test_the_command_on_a_fresh_home_reports_nothing_run_and_exits_0(tmp_path, monkeypatch,
@@ -48,6 +72,7 @@ def test_the_command_on_a_fresh_home_reports_nothing_run_and_exits_0(tmp_path, m
     assert main(["status", "--warehouse", str(tmp_path / "none.duckdb")]) == 0
     out = capsys.readouterr().out
     assert "never" in out and "erasure requests: 0 open, 0 overdue" in out
+    assert "freshness: 0 raw tables loaded longer ago than their policy allows" in out
     assert "healthy" in out
 
 
