@@ -24,6 +24,29 @@ def _demo(args: argparse.Namespace) -> int:
     ))
 
 
+def _build(args: argparse.Namespace) -> int:
+    """Identity, dbt, the checks, governance and activation on what the raw tables hold
+    now, through Dagster (the pipeline job without its `sources` group)."""
+    import os
+
+    from cdpkit.demo import prepare_local_state
+    from cdpkit.runner import run_pipeline
+
+    if not Path(args.warehouse).exists():
+        print(f"cdpkit build: no warehouse at {args.warehouse}; load it first (`cdpkit sync` "
+              "or `cdpkit demo`), or pass --warehouse", file=sys.stderr)
+        return UNAVAILABLE
+    warehouse = prepare_local_state(Path(args.warehouse), fresh=False)
+    from orchestration.definitions import build_defs
+    from orchestration.groups import SOURCES
+
+    log_path = Path(os.environ["CDP_STATE_DIR"]) / "logs" / "build-run.log"
+    run_id, success = run_pipeline(build_defs(), log_path=log_path, without_groups=(SOURCES,))
+    print(f"run {run_id} {'succeeded' if success else 'FAILED'}; full log: {log_path}")
+    print(f"warehouse: {warehouse}")
+    return 0 if success else 1
+
+
 def _world(args: argparse.Namespace) -> int:
     from cdpkit.worlds import ensure_world
 
@@ -308,6 +331,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--keep-warehouse", action="store_true",
                       help="sync incrementally into the existing warehouse instead of a fresh one")
     demo.set_defaults(func=_demo)
+
+    build = sub.add_parser(
+        "build", help="resolve identities, build and check the warehouse through Dagster on "
+                      "what the raw tables hold now (no sync); exit 1 when a step or check fails")
+    build.add_argument("--warehouse", default="warehouse/cdp.duckdb")
+    build.set_defaults(func=_build)
 
     world = sub.add_parser("world", help="generate (or reuse) a synthetic world; print its path")
     world_args(world)

@@ -22,9 +22,13 @@ PID_TAG, HOST_TAG = "cdpkit/pid", "cdpkit/host"
 
 
 def run_pipeline(
-    defs: Definitions, instance: DagsterInstance | None = None, log_path: Path | None = None
+    defs: Definitions, instance: DagsterInstance | None = None, log_path: Path | None = None,
+    without_groups: tuple[str, ...] = (),
 ) -> tuple[str, bool]:
     """Execute every asset and check once; return (run id, success).
+
+    `without_groups` leaves those asset groups out (`cdpkit build`: everything but the
+    `sources`, on what the raw tables hold now).
 
     With `log_path`, everything the libraries print (dbt's console, dlt and
     connector warnings) goes to that file and only the progress lines reach
@@ -33,6 +37,11 @@ def run_pipeline(
     from dagster._core.utils import make_new_run_id
 
     job = defs.resolve_job_def("cdp_pipeline")
+    selection = None
+    if without_groups:
+        graph = defs.resolve_asset_graph()
+        selection = [key for key in job.asset_layer.executable_asset_keys
+                     if graph.get(key).group_name not in without_groups]
     instance = instance or DagsterInstance.get()
     release_slots_of_dead_runs(instance)
     run_id = make_new_run_id()
@@ -40,6 +49,7 @@ def run_pipeline(
     with capture as terminal, RunWatcher(instance, run_id, out=terminal):
         result = job.execute_in_process(
             instance=instance, run_id=run_id, raise_on_error=False, run_config=QUIET_CONSOLE,
+            asset_selection=selection,
             tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
         )
     return run_id, result.success

@@ -183,3 +183,25 @@ def test_source_assets_report_rows_cursor_and_duration(pipeline, con):
     campaigns = instance.get_latest_materialization_event(
         AssetKey(["raw_email", "campaigns"])).asset_materialization.metadata
     assert campaigns["cursor"].value.startswith("none")
+
+
+def test_cdpkit_build_rebuilds_the_warehouse_without_syncing(pipeline, con, capsys):
+    """Last in this module: it closes the module's read-only connection, since dbt in
+    its own process needs the DuckDB file's write lock."""
+    from dagster import DagsterInstance
+
+    from cdpkit.cli import main
+
+    con.close()
+
+    with duckdb.connect(str(pipeline["warehouse"]), read_only=True) as before:
+        loads = before.execute("select count(*) from raw_shop._dlt_loads").fetchone()[0]
+    assert main(["build", "--warehouse", str(pipeline["warehouse"])]) == 0
+    assert "succeeded" in capsys.readouterr().out
+    with duckdb.connect(str(pipeline["warehouse"]), read_only=True) as after:
+        assert after.execute("select count(*) from raw_shop._dlt_loads").fetchone()[0] == loads
+        assert after.execute("select count(*) from marts.dim_customers").fetchone()[0] > 0
+    with DagsterInstance.get() as instance:
+        (run,) = instance.get_runs(limit=1)
+        steps = {s.step_key for s in instance.get_run_step_stats(run.run_id)}
+    assert "dbt_after_identity" in steps and not any(s.startswith("sync_") for s in steps)
