@@ -44,7 +44,7 @@ def _rows_left(con: duckdb.DuckDBPyConnection, person: Subject) -> dict[str, int
 def erased(tmp_path_factory):
     root = tmp_path_factory.mktemp("erasure")
     world = root / "world"
-    generate_world(world, people=300, seed=23)
+    generate_world(world, people=150, seed=23)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("CDP_STATE_DIR", str(root / "state"))
         env.setenv("DAGSTER_HOME", str(root / "dagster_home"))
