@@ -82,3 +82,10 @@ def test_customer_metrics_run_on_the_sandbox_worlds_clock(tmp_path):
     (tmp_path / "manifest.json").write_text('{"generated_at": "2025-06-01T02:30:00+02:00"}')
     assert world_clock(tmp_path) == "2025-06-01 00:30:00"
     assert world_clock(tmp_path / "missing") is None
+
+
+def test_world_generates_once_and_prints_where(tmp_path, capsys):
+    out = tmp_path / "w"
+    assert main(["world", "--people", "20", "--seed", "5", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == str(out)
+    assert (out / "manifest.json").exists()
