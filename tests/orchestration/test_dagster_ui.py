@@ -37,6 +37,8 @@ from cdpkit.demo import prepare_local_state
 from cdpkit.sandbox_env import running_simulators
 from orchestration.groups import GROUPS
 from sandbox.world import generate_world
+from tests.browser import CHROMIUM_FLAGS as BASE_FLAGS
+from tests.browser import chromium
 
 pytestmark = pytest.mark.e2e
 
@@ -48,11 +50,8 @@ KEY_ASSETS = {"raw_shop / customers": "sources", "identity / crosswalk": "identi
               "marts / dim_customers": "warehouse", "governance / erasure": "governance",
               "activation / audiences": "activation"}
 ASSET_NAME = re.compile(r"[\w.]+ / [\w.…]+")  # a catalog row's key: `prefix / name`
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-default-apps", "--hide-scrollbars",
-                  # the UI is a React app fed by GraphQL: let it render before the dump
-                  "--virtual-time-budget=20000")
+# the UI is a React app fed by GraphQL: let it render before the dump
+CHROMIUM_FLAGS = (*BASE_FLAGS, "--virtual-time-budget=20000")
 STARTUP_SECONDS = 180
 RUN_SECONDS = 180
 
@@ -209,15 +208,6 @@ def run_failures(webserver: Webserver, run_id: str) -> list[str]:
 
 
 # --- the browser ---------------------------------------------------------------------------
-
-def chromium() -> str:
-    found = shutil.which("chromium") or ("/usr/bin/chromium" if os.access(
-        "/usr/bin/chromium", os.X_OK) else None)
-    if not found:
-        pytest.fail("headless Chromium is not installed: run `make browser` (Debian's "
-                    "chromium package) before the tests")
-    return found
-
 
 def browse(server: Webserver, path: str, *args: str, height: int = WINDOW[1]) -> str:
     """Open `path` in headless Chromium on a fresh profile; its stdout (the DOM with

@@ -12,9 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import os
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -26,10 +24,10 @@ import pytest
 from dagster import AssetCheckResult, DagsterInstance, asset, asset_check, materialize
 
 from cdpkit.cli import main
+from tests.browser import CHROMIUM_FLAGS as BASE_FLAGS
+from tests.browser import chromium
 
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--hide-scrollbars")
+CHROMIUM_FLAGS = BASE_FLAGS
 EMAILS = ("ann.lee@example.com", "bob@example.org", "carol+news@example.net",
           "dave@example.com", "erin@example.com")
 RECORD_IDS = ("shop-cust-90001", "mc-member-90002")
@@ -215,15 +213,6 @@ def parse(html: str) -> Page:
     page = Page()
     page.feed(html)
     return page
-
-
-def chromium() -> str:
-    found = shutil.which("chromium") or ("/usr/bin/chromium" if os.access(
-        "/usr/bin/chromium", os.X_OK) else None)
-    if not found:
-        pytest.fail("headless Chromium is not installed: run `make browser` (Debian's "
-                    "chromium package) before the tests")
-    return found
 
 
 def run_chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
