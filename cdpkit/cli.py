@@ -10,7 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cdpkit import privacy_cli, status_cli
-from cdpkit.warehouse_access import UNAVAILABLE, WarehouseUnavailable, connect
+from cdpkit.warehouse_access import (
+    UNAVAILABLE,
+    WarehouseUnavailable,
+    connect,
+    connect_or_say,
+)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -272,10 +277,8 @@ def _identity_explain(args: argparse.Namespace) -> int:
 
     from identity.explain import explain_in_warehouse, format_explanation
 
-    try:
-        con = connect(args.warehouse, read_only=True)
-    except WarehouseUnavailable as error:
-        print(f"cdpkit identity explain: {error}", file=sys.stderr)
+    con = connect_or_say("cdpkit identity explain", args.warehouse, read_only=True)
+    if con is None:
         return UNAVAILABLE
     with con:
         try:
@@ -300,10 +303,8 @@ def _identity_split(args: argparse.Namespace) -> int:
             print(f"records are SOURCE:SOURCE_ID, not {item!r}", file=sys.stderr)
             return 2
         records.append((source, source_id))
-    try:
-        con = connect(args.warehouse)
-    except WarehouseUnavailable as error:
-        print(f"cdpkit identity split: {error}", file=sys.stderr)
+    con = connect_or_say("cdpkit identity split", args.warehouse)
+    if con is None:
         return UNAVAILABLE
     with con:
         try:

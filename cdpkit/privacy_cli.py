@@ -13,7 +13,12 @@ import getpass
 import sys
 from pathlib import Path
 
-from cdpkit.warehouse_access import UNAVAILABLE, WarehouseUnavailable, connect
+from cdpkit.warehouse_access import (
+    UNAVAILABLE,
+    WarehouseUnavailable,
+    connect,
+    connect_or_say,
+)
 
 WAREHOUSE = "warehouse/cdp.duckdb"
 
@@ -86,10 +91,8 @@ def _run(args: argparse.Namespace) -> int:
     from quality.privacy.requests import ensure_tables
 
     home = _state_dir()
-    try:
-        con = connect(args.warehouse)
-    except WarehouseUnavailable as error:
-        print(f"cdpkit privacy run: {error}", file=sys.stderr)
+    con = connect_or_say("cdpkit privacy run", args.warehouse)
+    if con is None:
         return UNAVAILABLE
     with con:
         ensure_tables(con)
@@ -147,10 +150,8 @@ def _unsuppress(args: argparse.Namespace) -> int:
 
     kind, value = next((k, v) for k, v in (("email", args.email), ("phone", args.phone),
                                            ("record", args.record)) if v)
-    try:
-        con = connect(args.warehouse)
-    except WarehouseUnavailable as error:
-        print(f"cdpkit privacy unsuppress: {error}", file=sys.stderr)
+    con = connect_or_say("cdpkit privacy unsuppress", args.warehouse)
+    if con is None:
         return UNAVAILABLE
     with con:
         try:

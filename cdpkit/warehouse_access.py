@@ -6,6 +6,7 @@ same way, and exits 2, so a script can tell "fix the setup" from "the work faile
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import duckdb
@@ -29,3 +30,14 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     except duckdb.IOException as error:
         raise WarehouseUnavailable(f"cannot open {warehouse} ({error}); a pipeline run may "
                                    "hold it: try again when it ends") from None
+
+
+def connect_or_say(command: str, path: str | Path,
+                   read_only: bool = False) -> duckdb.DuckDBPyConnection | None:
+    """`connect`, or None after telling stderr why under the command's name (`cdpkit X: ...`);
+    the caller returns UNAVAILABLE."""
+    try:
+        return connect(path, read_only=read_only)
+    except WarehouseUnavailable as error:
+        print(f"{command}: {error}", file=sys.stderr)
+        return None
