@@ -5,17 +5,16 @@ as the same raw data gives on DuckDB."""
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import psycopg2
 import pytest
-from dbt_harness import failures, invoke_dbt
+from dbt_harness import POSTGRES as SERVER
+from dbt_harness import failures, invoke_dbt, scratch_postgres_database
 from dbt_raw_world import build_raw_postgres, build_raw_warehouse
 
-SERVER = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "test"}
 #: customer_metrics are computed at the build time unless told: both builds use one
 VARS = json.dumps({"metrics_as_of": "2025-07-01 00:00:00"})
 #: each mart, its masked bi view and the history, with the primary key to order by
@@ -34,19 +33,8 @@ RELATIONS = {
 @pytest.fixture(scope="module")
 def postgres_database() -> Iterator[str]:
     """A database of its own on the local server, dropped afterwards."""
-    name = f"cdpkit_dbt_{secrets.token_hex(4)}"
-    admin = psycopg2.connect(**SERVER)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'create database "{name}"')
-        # raw timestamps must read the same whatever the session's time zone
-        cursor.execute(f"alter database \"{name}\" set timezone = 'Europe/Berlin'")
-    try:
+    with scratch_postgres_database("cdpkit_dbt") as name:
         yield name
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'drop database if exists "{name}" with (force)')
-        admin.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ The same narrowing runs on PostgreSQL."""
 
 from __future__ import annotations
 
-import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,13 +14,13 @@ from pathlib import Path
 import duckdb
 import psycopg2
 import pytest
-from dbt_harness import PROJECT_DIR, invoke_dbt
+from dbt_harness import POSTGRES as SERVER
+from dbt_harness import PROJECT_DIR, invoke_dbt, scratch_postgres_database
 from dbt_raw_world import LOAD, build_raw_postgres, build_raw_warehouse, member_id
 
 SELECT = ["--select", "tag:pre_identity", "--exclude-resource-type", "unit_test"]
 #: a later dlt load (fewer decimals than LOAD: load ids compare as text all the same)
 LATER_LOAD = "'1732449645.5'"
-SERVER = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "test"}
 
 # rows planted in the load the first build tested: a scoped build does not read them
 OLD_BAD_ROWS = [
@@ -176,13 +175,7 @@ def test_dbt_test_on_its_own_checks_every_row(runs):
 
 @pytest.fixture(scope="module")
 def postgres_runs(tmp_path_factory) -> Iterator[dict]:
-    name = f"cdpkit_dbt_scoped_{secrets.token_hex(4)}"
-    admin = psycopg2.connect(**SERVER)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'create database "{name}"')
-        cursor.execute(f"alter database \"{name}\" set timezone = 'Europe/Berlin'")
-    try:
+    with scratch_postgres_database("cdpkit_dbt_scoped") as name:
         database = {**SERVER, "dbname": name}
         with psycopg2.connect(**database) as connection:
             build_raw_postgres(connection)
@@ -201,10 +194,6 @@ def postgres_runs(tmp_path_factory) -> Iterator[dict]:
         seen["later"] = build()
         seen["test_alone"] = build("test")
         yield seen
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'drop database if exists "{name}" with (force)')
-        admin.close()
 
 
 def test_the_tests_are_scoped_the_same_way_on_postgres(postgres_runs):
