@@ -48,6 +48,9 @@ class RetentionRule:
 DEFAULT_RULES = (
     RetentionRule("raw_email.email_activity", "timestamp", 730,
                   "email engagement older than two years is not needed for marketing"),
+    RetentionRule("intermediate.int_touchpoints_unioned", "occurred_at", 730,
+                  "the journey's email events follow the raw email activity",
+                  where="source = 'email'"),
     RetentionRule("marts.fct_touchpoints", "occurred_at", 730,
                   "the journey's email events follow the raw email activity",
                   where="channel = 'email'"),

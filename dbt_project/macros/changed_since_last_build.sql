@@ -20,6 +20,14 @@
     that changed, as two selects joined by `union`, one per side, so that each filter
     reaches its own sources (the loads, or the crosswalk) and neither computes every
     row; on a first build, every row.
+
+    `loaded_since_last_build(load_id)`: for a model that keeps dlt's `dlt_load_id` of
+    each row, the rows of the loads after the newest one it holds. Load ids are epoch
+    seconds as text, so they compare as text (macros/tests_scoped_to_build.sql), and
+    a comparison of the raw column with a constant reaches the raw table's scan,
+    where DuckDB skips the row groups of older loads. On a first build, every row.
+
+        where {{ loaded_since_last_build('email_activity.dlt_load_id') }}
 -#}
 {% macro last_build_max(column) -%}
     {%- set value = none -%}
@@ -53,5 +61,22 @@
     where {{ relation }}.identity_resolved_at > {{ last_build_max('identity_resolved_at') }}
     {%- else -%}
     select * from {{ relation }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro loaded_since_last_build(load_id) -%}
+    {%- set newest = none -%}
+    {%- if execute and is_incremental() -%}
+        {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name')
+                        | map('lower') | list -%}
+        {%- if 'dlt_load_id' in names -%}
+            {%- set newest = run_query("select max(dlt_load_id) from " ~ this)
+                             .columns[0].values()[0] -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if newest is not none -%}
+    {{ load_id }} > '{{ newest }}'
+    {%- else -%}
+    1 = 1
     {%- endif -%}
 {%- endmacro %}

@@ -23,6 +23,12 @@ def con(tmp_path):
         con.execute(f"insert into {schema}.email_activity values "
                     "('old', '2024-12-04 11:59:00+00'), ('edge', '2024-12-05 12:00:00+00'), "
                     "('new', '2026-12-01 00:00:00+00')")
+    con.execute("create schema intermediate")
+    con.execute("create table intermediate.int_touchpoints_unioned (touchpoint_key varchar, "
+                "source varchar, occurred_at timestamp)")
+    con.execute("insert into intermediate.int_touchpoints_unioned values "
+                "('e-old', 'email', '2020-01-01'), ('i-old', 'erp', '2020-01-01'), "
+                "('e-new', 'email', '2026-11-30')")
     con.execute("create schema marts")
     con.execute("create table marts.fct_touchpoints (touchpoint_key varchar, channel varchar, "
                 "occurred_at timestamp)")
@@ -39,12 +45,14 @@ def test_rows_past_the_cutoff_go_and_the_rest_stay(con):
         == [("edge",), ("new",)]
     assert con.execute("select email_id from raw_email_staging.email_activity order by 1"
                        ).fetchall() == [("edge",), ("new",)]
-    # the rule's filter keeps orders, whatever their age
+    # the rules' filters keep orders and invoices, whatever their age
+    assert con.execute("select touchpoint_key from intermediate.int_touchpoints_unioned "
+                       "order by 1").fetchall() == [("e-new",), ("i-old",)]
     assert con.execute("select touchpoint_key from marts.fct_touchpoints order by 1").fetchall() \
         == [("e-new",), ("o-old",)]
     assert [(o.table, o.rows_deleted, o.rows_left_past_cutoff) for o in outcomes] == [
         ("raw_email.email_activity", 1, 0), ("raw_email_staging.email_activity", 1, 0),
-        ("marts.fct_touchpoints", 1, 0)]
+        ("intermediate.int_touchpoints_unioned", 1, 0), ("marts.fct_touchpoints", 1, 0)]
 
 
 def test_each_run_is_recorded_with_its_proof(con):
@@ -56,8 +64,8 @@ def test_each_run_is_recorded_with_its_proof(con):
     deleted_per_run: dict[str, int] = {}
     for run in runs:
         deleted_per_run[run[0]] = deleted_per_run.get(run[0], 0) + run[4]
-    assert sorted(deleted_per_run.values()) == [0, 3]
-    assert len(runs) == 6
+    assert sorted(deleted_per_run.values()) == [0, 4]
+    assert len(runs) == 8
     assert all(run[5] == 0 and run[2] == 730 for run in runs)
     assert runs[0][3] == datetime(2024, 12, 5, 12, 0)
 

@@ -3,10 +3,26 @@
     posted customer invoices and credit notes (ERP), email activity (sent, open, click,
     bounce, unsubscribe), and X mentions, replies and direct messages sent to the
     brand. Each row carries the source record of the person (`source`,
-    `source_record_id`) and the golden customer it resolved to; the brand's own posts
-    and messages are not customer touchpoints. `fct_touchpoints` adds the orders from
-    `fct_orders`, which holds them already converted and resolved.
+    `source_record_id`); the brand's own posts and messages are not customer
+    touchpoints. `fct_touchpoints` joins the golden customer in and adds the orders.
+
+    Incremental, by dlt load: a build reads only the raw rows of the loads after the
+    newest one the table holds (`dlt_load_id`, compared as text: the filter reaches
+    the raw tables' scans) and replaces them by key. The golden id is not here on
+    purpose: a merge or a split re-resolves a few thousand people, and
+    `fct_touchpoints` finds their interactions in this table by source record
+    instead of computing every interaction again. `--full-refresh` rebuilds it whole,
+    which also drops interactions whose source rows are gone.
 -#}
+
+{{
+    config(
+        materialized='incremental',
+        unique_key='touchpoint_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
 
 with
 
@@ -34,12 +50,6 @@ direct_messages as (
 
 ),
 
-crosswalk as (
-
-    select * from {{ ref('stg_identity__crosswalk') }}
-
-),
-
 invoice_touchpoints as (
 
     select
@@ -53,10 +63,12 @@ invoice_touchpoints as (
         invoices.amount_total as amount,
         invoices.currency_code,
         cast(null as numeric(18, 2)) as amount_reporting,
-        {{ dlt_loaded_at('invoices.dlt_load_id') }} as loaded_at
+        {{ dlt_loaded_at('invoices.dlt_load_id') }} as loaded_at,
+        invoices.dlt_load_id
 
     from invoices
-    where invoices.is_posted
+    where {{ loaded_since_last_build('invoices.dlt_load_id') }}
+        and invoices.is_posted
         and invoices.move_type in ('out_invoice', 'out_refund')
 
 ),
@@ -72,10 +84,12 @@ email_touchpoints as (
         cast(null as numeric(18, 2)) as amount,
         cast(null as {{ dbt.type_string() }}) as currency_code,
         cast(null as numeric(18, 2)) as amount_reporting,
-        {{ dlt_loaded_at('email_activity.dlt_load_id') }} as loaded_at
+        {{ dlt_loaded_at('email_activity.dlt_load_id') }} as loaded_at,
+        email_activity.dlt_load_id
 
     from email_activity
-    where email_activity.action in ('sent', 'open', 'click', 'bounce', 'unsubscribe')
+    where {{ loaded_since_last_build('email_activity.dlt_load_id') }}
+        and email_activity.action in ('sent', 'open', 'click', 'bounce', 'unsubscribe')
 
 ),
 
@@ -91,10 +105,12 @@ tweet_touchpoints as (
         cast(null as numeric(18, 2)) as amount,
         cast(null as {{ dbt.type_string() }}) as currency_code,
         cast(null as numeric(18, 2)) as amount_reporting,
-        {{ dlt_loaded_at('tweets.dlt_load_id') }} as loaded_at
+        {{ dlt_loaded_at('tweets.dlt_load_id') }} as loaded_at,
+        tweets.dlt_load_id
 
     from tweets
-    where tweets.author_user_id <> '{{ var("brand_x_user_id") }}'
+    where {{ loaded_since_last_build('tweets.dlt_load_id') }}
+        and tweets.author_user_id <> '{{ var("brand_x_user_id") }}'
 
 ),
 
@@ -109,10 +125,12 @@ message_touchpoints as (
         cast(null as numeric(18, 2)) as amount,
         cast(null as {{ dbt.type_string() }}) as currency_code,
         cast(null as numeric(18, 2)) as amount_reporting,
-        {{ dlt_loaded_at('direct_messages.dlt_load_id') }} as loaded_at
+        {{ dlt_loaded_at('direct_messages.dlt_load_id') }} as loaded_at,
+        direct_messages.dlt_load_id
 
     from direct_messages
-    where direct_messages.sender_user_id <> '{{ var("brand_x_user_id") }}'
+    where {{ loaded_since_last_build('direct_messages.dlt_load_id') }}
+        and direct_messages.sender_user_id <> '{{ var("brand_x_user_id") }}'
 
 ),
 
@@ -134,7 +152,6 @@ final as (
         {{ touchpoint_key('unioned.source', 'unioned.touchpoint_type', 'unioned.reference_id',
                           'unioned.source_record_id', 'unioned.occurred_at') }}
             as touchpoint_key,
-        crosswalk.golden_id,
         {{ touchpoint_channel('unioned.source') }} as channel,
         unioned.touchpoint_type,
         unioned.occurred_at,
@@ -145,12 +162,9 @@ final as (
         unioned.currency_code,
         cast(unioned.amount_reporting as numeric(18, 2)) as amount_reporting,
         unioned.loaded_at,
-        crosswalk.resolved_at as identity_resolved_at
+        unioned.dlt_load_id
 
     from unioned
-    left join crosswalk
-        on unioned.source = crosswalk.source
-        and unioned.source_record_id = crosswalk.source_id
 
 )
 

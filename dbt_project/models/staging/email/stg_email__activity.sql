@@ -24,7 +24,7 @@ renamed as (
         {{ to_utc_timestamp('"timestamp"') }} as occurred_at,
         {{ clean_text(optional_column(raw_columns, 'url')) }} as url,
         {{ clean_text(optional_column(raw_columns, 'ip')) }} as ip,
-        {{ clean_text('_dlt_load_id') }} as dlt_load_id
+        {{ as_text('_dlt_load_id') }} as dlt_load_id
 
     from source
 

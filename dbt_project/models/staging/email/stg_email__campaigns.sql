@@ -29,7 +29,7 @@ renamed as (
             as emails_sent,
         {{ to_utc_timestamp('create_time') }} as created_at,
         {{ to_utc_timestamp(optional_column(raw_columns, 'send_time')) }} as sent_at,
-        {{ clean_text('_dlt_load_id') }} as dlt_load_id
+        {{ as_text('_dlt_load_id') }} as dlt_load_id
 
     from source
 

@@ -38,7 +38,7 @@ renamed as (
         lower({{ clean_text('status') }}) = 'archived' as is_archived,
         coalesce(lower({{ clean_text('status') }}) not in ('cleaned', 'archived'), true)
             as is_active,
-        {{ clean_text('_dlt_load_id') }} as dlt_load_id
+        {{ as_text('_dlt_load_id') }} as dlt_load_id
 
     from source
 

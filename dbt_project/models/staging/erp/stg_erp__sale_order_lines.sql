@@ -43,7 +43,7 @@ renamed as (
         lower({{ clean_text('display_type') }}) as display_type,
         {{ to_utc_timestamp('create_date') }} as created_at,
         {{ to_utc_timestamp('write_date') }} as updated_at,
-        {{ clean_text('_dlt_load_id') }} as dlt_load_id
+        {{ as_text('_dlt_load_id') }} as dlt_load_id
 
     from source
 

@@ -22,7 +22,7 @@ renamed as (
         {{ to_utc_timestamp('date_order') }} as ordered_at,
         {{ to_utc_timestamp('create_date') }} as created_at,
         {{ to_utc_timestamp('write_date') }} as updated_at,
-        {{ clean_text('_dlt_load_id') }} as dlt_load_id
+        {{ as_text('_dlt_load_id') }} as dlt_load_id
 
     from source
 

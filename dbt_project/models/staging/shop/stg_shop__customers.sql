@@ -42,7 +42,7 @@ renamed as (
         {{ to_utc_timestamp('updated_at') }} as updated_at,
         -- Shopify returns no deleted customers and has no archive flag: every loaded row is live.
         true as is_active,
-        {{ clean_text('_dlt_load_id') }} as dlt_load_id
+        {{ as_text('_dlt_load_id') }} as dlt_load_id
 
     from source
 

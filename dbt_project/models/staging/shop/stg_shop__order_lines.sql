@@ -28,7 +28,7 @@ renamed as (
         {{ to_amount('original_unit_price_set__shop_money__amount') }} as unit_price,
         upper({{ clean_text('original_unit_price_set__shop_money__currency_code') }})
             as unit_price_currency_code,
-        {{ clean_text('_dlt_load_id') }} as dlt_load_id
+        {{ as_text('_dlt_load_id') }} as dlt_load_id
 
     from source
 

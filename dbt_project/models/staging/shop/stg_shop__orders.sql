@@ -28,7 +28,7 @@ renamed as (
         {{ to_utc_timestamp('cancelled_at') }} as cancelled_at,
         cancelled_at is not null as is_cancelled,
         {{ clean_text('_dlt_id') }} as order_dlt_id,
-        {{ clean_text('_dlt_load_id') }} as dlt_load_id
+        {{ as_text('_dlt_load_id') }} as dlt_load_id
 
     from source
 

@@ -24,7 +24,7 @@ renamed as (
         upper({{ clean_text('total_refunded_set__shop_money__currency_code') }})
             as refunded_currency_code,
         {{ to_utc_timestamp('created_at') }} as refunded_at,
-        {{ clean_text('_dlt_load_id') }} as dlt_load_id
+        {{ as_text('_dlt_load_id') }} as dlt_load_id
 
     from source
 

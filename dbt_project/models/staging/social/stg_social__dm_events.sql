@@ -23,7 +23,7 @@ renamed as (
         {{ clean_text('dm_conversation_id') }} as dm_conversation_id,
         cast(text as {{ dbt.type_string() }}) as message_text,
         {{ to_utc_timestamp('created_at') }} as created_at,
-        {{ clean_text('_dlt_load_id') }} as dlt_load_id
+        {{ as_text('_dlt_load_id') }} as dlt_load_id
 
     from source
 

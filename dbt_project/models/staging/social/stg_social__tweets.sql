@@ -26,7 +26,7 @@ renamed as (
         cast(text as {{ dbt.type_string() }}) as tweet_text,
         {{ clean_text(optional_column(raw_columns, 'lang')) }} as lang,
         {{ to_utc_timestamp('created_at') }} as created_at,
-        {{ clean_text('_dlt_load_id') }} as dlt_load_id
+        {{ as_text('_dlt_load_id') }} as dlt_load_id
 
     from source
 

@@ -27,7 +27,7 @@ renamed as (
         {{ to_utc_timestamp('created_at') }} as created_at,
         -- X has no deletion or archive flag on users: every loaded row is live.
         true as is_active,
-        {{ clean_text('_dlt_load_id') }} as dlt_load_id
+        {{ as_text('_dlt_load_id') }} as dlt_load_id
 
     from source
 
