@@ -9,14 +9,15 @@ from benchmarks.__main__ import bench_pipeline
 
 
 def test_pipeline_bench_runs_full_then_after_a_change(tmp_path, monkeypatch):
+    # the smallest world whose 1% change still brings a new person (half the change)
     monkeypatch.setenv("CDP_STATE_DIR", str(tmp_path / "state"))
-    result = bench_pipeline(300, tmp_path)
+    result = bench_pipeline(200, tmp_path)
     full, changed = result["runs"]
     assert full["success"] and changed["success"]
     for run in (full, changed):
         assert {"sync_shop", "resolve_identities", "dbt_after_identity"} <= set(run["steps"])
     assert result["incremental_ratio"] > 0
-    with duckdb.connect(str(tmp_path / "cdp-300.duckdb"), read_only=True) as warehouse:
+    with duckdb.connect(str(tmp_path / "cdp-200.duckdb"), read_only=True) as warehouse:
         # identity ran on both: the change's new person got a golden id of their own
         runs = warehouse.execute(
             "select count(distinct resolved_at) from identity.identity_events "
