@@ -3,9 +3,6 @@ log folders outside the repository (shared by the tests in this folder)."""
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,26 +49,3 @@ def failures(result: dbtRunnerResult) -> str:
         if str(row.status) not in {"success", "pass"}
     )
 
-
-#: the local PostgreSQL server the dbt tests build on (trust auth)
-POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "test"}
-
-
-@contextmanager
-def scratch_postgres_database(prefix: str) -> Iterator[str]:
-    """A database of its own on the local server, dropped afterwards; its name."""
-    import psycopg2
-
-    name = f"{prefix}_{secrets.token_hex(4)}"
-    admin = psycopg2.connect(**POSTGRES)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'create database "{name}"')
-        # raw timestamps must read the same whatever the session's time zone
-        cursor.execute(f"alter database \"{name}\" set timezone = 'Europe/Berlin'")
-    try:
-        yield name
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'drop database if exists "{name}" with (force)')
-        admin.close()

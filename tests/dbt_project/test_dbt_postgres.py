@@ -11,9 +11,11 @@ from pathlib import Path
 import duckdb
 import psycopg2
 import pytest
-from dbt_harness import POSTGRES as SERVER
-from dbt_harness import failures, invoke_dbt, scratch_postgres_database
+from dbt_harness import failures, invoke_dbt
 from dbt_raw_world import build_raw_postgres, build_raw_warehouse
+
+from tests.postgres import POSTGRES as SERVER
+from tests.postgres import scratch_postgres_database
 
 #: customer_metrics are computed at the build time unless told: both builds use one
 VARS = json.dumps({"metrics_as_of": "2025-07-01 00:00:00"})

@@ -14,9 +14,11 @@ from pathlib import Path
 import duckdb
 import psycopg2
 import pytest
-from dbt_harness import POSTGRES as SERVER
-from dbt_harness import PROJECT_DIR, invoke_dbt, scratch_postgres_database
+from dbt_harness import PROJECT_DIR, invoke_dbt
 from dbt_raw_world import LOAD, build_raw_postgres, build_raw_warehouse, member_id
+
+from tests.postgres import POSTGRES as SERVER
+from tests.postgres import scratch_postgres_database
 
 SELECT = ["--select", "tag:pre_identity", "--exclude-resource-type", "unit_test"]
 #: a later dlt load (fewer decimals than LOAD: load ids compare as text all the same)
