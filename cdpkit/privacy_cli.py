@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import time
 from pathlib import Path
 
 from cdpkit.warehouse_access import (
@@ -96,8 +97,9 @@ def _run(args: argparse.Namespace) -> int:
         return UNAVAILABLE
     with con:
         ensure_tables(con)
-        outcomes = process_inbox(con, home, load_salt(home),
-                                 on_progress=lambda message: print(f"  {message} ..."))
+        started = time.monotonic()
+        outcomes = process_inbox(con, home, load_salt(home), on_progress=lambda message: print(
+            f"  [{time.monotonic() - started:6.1f}s] {message} ...", flush=True))
     if not outcomes:
         print("no erasure request waiting")
     for outcome in outcomes:

@@ -69,7 +69,7 @@ def process_inbox(con: duckdb.DuckDBPyConnection, state_dir: Path, salt: bytes,
         requests_.register(con, salt, request)
         if on_progress:
             on_progress(f"erasing request {request.request_id}")
-        outcome = erase(con, request, salt, state_dir)
+        outcome = erase(con, request, salt, state_dir, on_progress)
         outcomes.append(outcome)
         if outcome.status == "erased":
             path.unlink()
@@ -77,18 +77,29 @@ def process_inbox(con: duckdb.DuckDBPyConnection, state_dir: Path, salt: bytes,
 
 
 def erase(con: duckdb.DuckDBPyConnection, request: requests_.ErasureRequest, salt: bytes,
-          state_dir: Path | None = None) -> ErasureOutcome:
-    """Erase the subject of `request` everywhere; the outcome says what was done and proven."""
+          state_dir: Path | None = None,
+          on_progress: Callable[[str], None] | None = None) -> ErasureOutcome:
+    """Erase the subject of `request` everywhere; the outcome says what was done and proven.
+
+    On a large warehouse this takes tens of seconds (most of it deleting from and
+    sweeping every table), so each phase is reported to `on_progress` as it starts,
+    with counts and never a personal value."""
+    say = on_progress or (lambda message: None)
     started = suppression.now_utc()
     con.execute(f"update {requests_.TABLE} set started_at = ? where request_id = ?",
                 [started, request.request_id])
+    say("gathering the subject's records and keys")
     person = resolve(con, request.subject_kind, request.subject)
+    say(f"found {len(person.of('golden_id'))} golden ids and {len(person.rows())} keys; "
+        "adding the identifiers to the suppression list")
     suppression.add(con, salt, request.request_id, person.suppression_identifiers())
     _load_keys(con, person)
     proofs: list[Proof] = []
+    plan = targets(Tables(con))
+    say(f"deleting and verifying in {len(plan)} tables, in one transaction")
     con.execute("begin transaction")
     try:
-        for target in targets(Tables(con)):
+        for target in plan:
             erased = con.execute(target.count_sql()).fetchone()[0]
             if erased:
                 con.execute(target.delete_sql())
@@ -102,6 +113,7 @@ def erase(con: duckdb.DuckDBPyConnection, request: requests_.ErasureRequest, sal
     if state_dir is not None:
         proofs += _erase_load_packages(state_dir)
         proofs += _erase_from_logs(state_dir, person)
+    say("sweeping every text column of every table for what is left")
     leftovers = _sweep(con, person)
     proofs.append(Proof("warehouse sweep: every text column of every table",
                         0, _SWEEP_NOTE, sum(n for _, n in leftovers)))

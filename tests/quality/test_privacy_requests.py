@@ -114,6 +114,11 @@ def test_forget_then_run_then_status_from_the_cli(warehouse, tmp_path, monkeypat
     assert main(["privacy", "run", "--warehouse", str(warehouse)]) == 0
     out = capsys.readouterr().out
     assert "erased" in out and "rows left: 0" in out
+    # each phase is shown as it starts, with counts and no personal value
+    for phase in ("gathering the subject's records", "found 2 golden ids",
+                  "deleting and verifying in", "sweeping every text column"):
+        assert phase in out
+    assert "ann@example.com" not in out
     with duckdb.connect(str(warehouse), read_only=True) as con:
         left = con.execute("select golden_id from marts.dim_customers").fetchall()
         orders = con.execute("select id from raw_shop.orders").fetchall()
