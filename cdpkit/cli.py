@@ -69,7 +69,8 @@ def _sql(args: argparse.Namespace) -> int:
 def _dev(args: argparse.Namespace) -> int:
     from cdpkit.dev import run_dev
 
-    return run_dev(people=args.people, seed=args.seed, warehouse=Path(args.warehouse))
+    return run_dev(people=args.people, seed=args.seed, warehouse=Path(args.warehouse),
+                   host=args.host, port=args.port)
 
 
 def _sync(args: argparse.Namespace) -> int:
@@ -353,6 +354,10 @@ def build_parser() -> argparse.ArgumentParser:
     dev = sub.add_parser("dev", help="start the simulators and `dagster dev` wired to them")
     world_args(dev)
     dev.add_argument("--warehouse", default="warehouse/cdp.duckdb")
+    dev.add_argument("--host", help="the webserver's host, passed to `dagster dev` "
+                                    "(default: its own, 127.0.0.1)")
+    dev.add_argument("--port", type=int, help="the webserver's port, passed to `dagster dev` "
+                                              "(default: its own, 3000 or the next free one)")
     dev.set_defaults(func=_dev)
 
     sync = sub.add_parser("sync", help="load sources into the warehouse with dlt, no Dagster")

@@ -1,9 +1,13 @@
-"""The README's commands are real: each `cdpkit` command it shows exists, answers `--help`,
-and is run by a test of this suite (two are not yet: they are listed, with why)."""
+"""The README's commands are real: each `cdpkit` command it shows exists, answers `--help`
+and is run by a test of this suite, and each `make` target it shows is in the Makefile and
+runs what the README says it runs."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,14 +16,6 @@ from cdpkit.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-
-#: commands the README shows that no test runs yet, and why; keep it short
-NOT_RUN_BY_A_TEST = {
-    ("demo",): "runs the whole pipeline on 5,000 people (make demo); tests/e2e runs the "
-               "same job on 300 people through the same runner",
-    ("dev",): "blocks on `dagster dev`; tests/orchestration/test_dagster_ui.py starts "
-              "`dagster dev` the way `cdpkit dev` does",
-}
 
 
 def _subcommands() -> dict[str, set[str]]:
@@ -59,15 +55,61 @@ def test_each_readme_command_answers_help(command, capsys):
 
 
 def test_each_readme_command_is_run_by_a_test():
+    """Run in-process (`main(["sync", ...`) or as the installed script in a subprocess
+    (`[str(CDPKIT), "dev", ...`, tests/orchestration/test_dagster_ui.py)."""
     sources = "\n".join(path.read_text(encoding="utf-8")
                         for path in (ROOT / "tests").rglob("test_*.py")
                         if path.name != Path(__file__).name)
     untested = set()
     for command in readme_commands():
-        call = r"main\(\[\s*" + r",\s*".join(f'"{word}"' for word in command)
+        call = r"(?:main\(\[|\[str\(CDPKIT\),)\s*" + r",\s*".join(f'"{w}"' for w in command)
         if not re.search(call, sources):
             untested.add(command)
-    assert untested == set(NOT_RUN_BY_A_TEST), (
-        f"run by no test: {sorted(untested - set(NOT_RUN_BY_A_TEST))}; "
-        f"now tested, take off the list: {sorted(set(NOT_RUN_BY_A_TEST) - untested)}")
+    assert untested == set(), f"run by no test: {sorted(untested)}"
 
+
+# --- make ----------------------------------------------------------------------------------
+
+def readme_make_targets() -> set[str]:
+    """`demo`, `test`, ... for every `make <target>` the README shows, in a code block's
+    line or inline (`make browser`); not prose such as "make each sync read"."""
+    in_blocks = re.findall(r"^make ([\w-]+)", README, re.M)
+    inline = re.findall(r"`make ([\w-]+)[^`]*`", README)
+    return set(in_blocks) | set(inline)
+
+
+def make_dry_run(target: str) -> subprocess.CompletedProcess:
+    """`make -n <target>`: the recipes it would run, printed, none executed."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    return subprocess.run(["make", "--dry-run", "--no-print-directory", target], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_the_readme_shows_its_make_targets():
+    assert {"demo", "test", "dev"} <= readme_make_targets()
+
+
+@pytest.mark.parametrize("target", sorted(readme_make_targets()))
+def test_each_readme_make_target_is_in_the_makefile(target):
+    done = make_dry_run(target)
+    assert done.returncode == 0, f"make {target}: {done.stderr}"
+
+
+@pytest.mark.parametrize(("target", "command"), [
+    ("test", ".venv/bin/python -m pytest"),
+    ("demo", ".venv/bin/cdpkit demo"),
+])
+def test_the_two_commands_run_what_the_readme_says(target, command):
+    assert f"make {target}" in README
+    lines = make_dry_run(target).stdout.splitlines()
+    assert command in lines, f"`make {target}` would run:\n" + "\n".join(lines)
+
+
+@pytest.mark.parametrize(("target", "command"), re.findall(
+    r"^make ([\w-]+)\s+# = ([^:\[\n]+)", README, re.M))
+def test_each_make_target_runs_the_command_the_readme_equates_it_with(target, command):
+    """`make dev    # = .venv/bin/cdpkit dev: ...` runs `.venv/bin/cdpkit dev`."""
+    lines = make_dry_run(target).stdout.splitlines()
+    assert command.strip() in lines, f"`make {target}` would run:\n" + "\n".join(lines)

@@ -1,8 +1,9 @@
 """The Dagster UI verified in a real browser, as `make dev` serves it.
 
-`dagster dev` (webserver and daemon) runs on loopback against the code location, with
-a temporary Dagster home prepared as `cdpkit dev` prepares it, a temporary warehouse
-and the simulators of a 60-person world. A materialisation of the ERP's raw tables is
+`cdpkit dev` runs on loopback in a temporary folder: the simulators of a 60-person world
+and `dagster dev` (webserver and daemon) on the code location, with a temporary Dagster
+home, state and warehouse; stopping it at the end must leave none of its processes
+behind. A materialisation of the ERP's raw tables is
 launched through the webserver's GraphQL API, the mutation the UI's "Materialize"
 button sends, and must load rows into the warehouse. Debian's headless Chromium then
 opens the asset graph, which must draw the five groups with the run's six tables
@@ -33,16 +34,15 @@ import duckdb
 import pytest
 import requests
 
-from cdpkit.demo import prepare_local_state
-from cdpkit.sandbox_env import running_simulators
 from orchestration.groups import GROUPS
-from sandbox.world import generate_world
 from tests.browser import CHROMIUM_FLAGS as BASE_FLAGS
 from tests.browser import chromium
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
+CDPKIT = Path(sys.executable).with_name("cdpkit")
+PEOPLE, SEED = 60, 5
 README_SCREENSHOT = ROOT / "docs" / "img" / "asset-graph.png"
 WINDOW = (1600, 1000)
 # one key asset of each group, as the catalog writes it
@@ -93,7 +93,7 @@ def wait_for_location(url: str, process: subprocess.Popen, log: Path) -> str:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"`dagster dev` exited with {process.returncode}; its log ends:\n"
+            pytest.fail(f"`cdpkit dev` exited with {process.returncode}; its log ends:\n"
                         f"{tail(log)}")
         try:
             entries = graphql(url, WORKSPACE)["workspaceOrError"]["locationEntries"]
@@ -106,53 +106,65 @@ def wait_for_location(url: str, process: subprocess.Popen, log: Path) -> str:
             if entry["loadStatus"] == "LOADED" and located:
                 return entry["name"]
         time.sleep(0.5)
-    pytest.fail(f"`dagster dev` did not serve {url} with the code location loaded within "
+    pytest.fail(f"`cdpkit dev` did not serve {url} with the code location loaded within "
                 f"{STARTUP_SECONDS} s; its log ends:\n{tail(log)}")
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Stop `dagster dev` and all it started (webserver, daemon, code servers, run workers).
+def session_processes(session: int) -> list[int]:
+    """The pids of every process still alive in `session` (Linux: /proc/<pid>/stat)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            # `pid (comm) state ppid pgrp session ...`; comm may hold spaces and parentheses
+            fields = stat.read_text().rpartition(")")[2].split()
+            if int(fields[3]) == session and fields[0] != "Z":
+                pids.append(int(stat.parent.name))
+    return pids
 
-    Ctrl-C, as a person stops it: `dagster dev` then shuts its services down itself (a
-    SIGTERM to the whole group leaves it waiting on them). What is left is killed.
+
+def stop(process: subprocess.Popen) -> list[int]:
+    """Stop `cdpkit dev` as a person does, with Ctrl-C (SIGINT): it asks `dagster dev` to
+    shut down its webserver, daemon and code server, and exits once they are gone.
+
+    Returns the processes of its session still alive after that, then kills them: the
+    test started `cdpkit dev` in a session of its own, so that is everything it started.
     """
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
         with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=20)
-    with contextlib.suppress(ProcessLookupError):  # the group outlives its leader
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
+            process.wait(timeout=30)
+    left = session_processes(process.pid)
+    for pid in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    if process.poll() is None:
+        process.wait(timeout=10)
+    return left
 
 
 @pytest.fixture(scope="module")
 def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Webserver]:
     tmp = tmp_path_factory.mktemp("dagster_ui")
-    world = tmp / "world"
-    generate_world(world, people=60, seed=5)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("CDP_STATE_DIR", str(tmp / "state"))
-        env.setenv("CDP_WAREHOUSE_PATH", str(tmp / "cdp.duckdb"))
-        env.setenv("DAGSTER_HOME", str(tmp / "dagster_home"))
-        env.setenv("CDP_DROP_DIR", str(tmp / "drops"))
-        warehouse = prepare_local_state(tmp / "cdp.duckdb", fresh=True)
-        with running_simulators(world):
-            port, log = free_port(), tmp / "dagster-dev.log"
-            dagster = Path(sys.executable).with_name("dagster")
-            with log.open("wb") as out:
-                process = subprocess.Popen(
-                    [str(dagster), "dev", "-m", "orchestration.definitions",
-                     "-h", "127.0.0.1", "-p", str(port)],
-                    cwd=ROOT, env=os.environ.copy(), stdout=out, stderr=subprocess.STDOUT,
-                    start_new_session=True)
-            try:
-                url = f"http://127.0.0.1:{port}"
-                location = wait_for_location(url, process, log)
-                # what the "Skip" of the first visit's community dialog does: no dialog
-                assert graphql(url, "mutation { setNuxSeen }")["setNuxSeen"] is True
-                yield Webserver(url, location, warehouse, tmp)
-            finally:
-                stop(process)
+    env = {**os.environ, "CDP_STATE_DIR": str(tmp / "state"),
+           "DAGSTER_HOME": str(tmp / "dagster_home"), "CDP_DROP_DIR": str(tmp / "drops")}
+    warehouse, port, log = tmp / "cdp.duckdb", free_port(), tmp / "cdpkit-dev.log"
+    with log.open("wb") as out:
+        # in tmp: `cdpkit dev` caches its world in the working directory's .cdpkit/worlds
+        process = subprocess.Popen(
+            [str(CDPKIT), "dev", "--people", str(PEOPLE), "--seed", str(SEED),
+             "--warehouse", str(warehouse), "--host", "127.0.0.1", "--port", str(port)],
+            cwd=tmp, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    left: list[int] = []
+    try:
+        url = f"http://127.0.0.1:{port}"
+        location = wait_for_location(url, process, log)
+        # what the "Skip" of the first visit's community dialog does: no dialog
+        assert graphql(url, "mutation { setNuxSeen }")["setNuxSeen"] is True
+        yield Webserver(url, location, warehouse, tmp)
+    finally:
+        left = stop(process)
+    assert process.returncode == 0, f"`cdpkit dev` exited with {process.returncode}:\n{tail(log)}"
+    assert left == [], f"`cdpkit dev` left processes {left} running; its log ends:\n{tail(log)}"
 
 
 # --- a materialisation, launched as the UI launches one --------------------------------------
