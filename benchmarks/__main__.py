@@ -37,7 +37,11 @@ from benchmarks.simprocess import BENCH_OPTIONS
 from cdpkit.demo import prepare_local_state
 from cdpkit.runner import run_pipeline
 from cdpkit.sandbox_env import running_simulators
+from orchestration.settings import DBT_PROJECT_DIR
 from sandbox.world import generate_world
+
+#: where dagster-dbt leaves each dbt step's artifacts
+DBT_TARGET = DBT_PROJECT_DIR / "target"
 
 
 def bench_world(people: int, out: Path) -> dict:
@@ -51,10 +55,16 @@ def bench_world(people: int, out: Path) -> dict:
             "megabytes": round(size / 1e6)}
 
 
-def bench_pipeline(people: int, root: Path) -> dict:
+PIPELINE_RUNS = ("full", "after 1% change", "no change")
+
+
+def bench_pipeline(people: int, root: Path, labels: tuple[str, ...] = PIPELINE_RUNS) -> dict:
     """The whole pipeline on a fresh world, then again after 1% of it changes (0.5% new
-    people, 1% updated, 0.1% deleted): syncs, identity and dbt (fct_touchpoints)
-    then run incrementally."""
+    people, 1% updated, 0.1% deleted): syncs, identity and dbt then run
+    incrementally; then once more with nothing changed, which measures what an
+    incremental run costs whatever the change (start-up, hooks, checks, scans that
+    find nothing). Each run also reports dbt's own time per dbt step (its
+    run_results), the figure the dbt ratios compare."""
     from sandbox.simulators import mutate_world
 
     world = root / f"world-{people}"
@@ -69,8 +79,8 @@ def bench_pipeline(people: int, root: Path) -> dict:
     # X's 15-minute windows lifted, as in the connectors bench: a large account's
     # first sync is otherwise those windows, not the pipeline
     with running_simulators(world, BENCH_OPTIONS) as handles:
-        for label in ("full", "after 1% change"):
-            if label != "full":
+        for label in labels:
+            if label == "after 1% change":
                 changed = max(1, people // 100)
                 mutate_world(handles, new=changed // 2, updated=changed,
                              deleted=max(1, changed // 10), seed=4)
@@ -79,11 +89,32 @@ def bench_pipeline(people: int, root: Path) -> dict:
                                            log_path=root / f"{people}-{len(runs)}.log")
             runs.append({"run": label, "success": success,
                          "seconds": round(time.perf_counter() - started, 1),
-                         "steps": step_seconds(instance, run_id)})
-    full, incremental = runs
-    return {"bench": "pipeline", "people": people, "success": full["success"],
-            "seconds": full["seconds"], "steps": full["steps"], "runs": runs,
-            "incremental_ratio": round(incremental["seconds"] / full["seconds"], 3)}
+                         "steps": step_seconds(instance, run_id),
+                         "dbt_seconds": dbt_seconds(run_id)})
+    full, incremental = runs[:2]
+
+    def dbt_ratio(run: dict) -> float:
+        return round(sum(run["dbt_seconds"].values()) / sum(full["dbt_seconds"].values()), 3)
+
+    result = {"bench": "pipeline", "people": people,
+              "success": all(run["success"] for run in runs),
+              "seconds": full["seconds"], "steps": full["steps"], "runs": runs,
+              "incremental_ratio": round(incremental["seconds"] / full["seconds"], 3),
+              "dbt_incremental_ratio": dbt_ratio(incremental)}
+    if len(runs) > 2:
+        result["no_change_ratio"] = round(runs[2]["seconds"] / full["seconds"], 3)
+        result["dbt_no_change_ratio"] = dbt_ratio(runs[2])
+    return result
+
+
+def dbt_seconds(run_id: str) -> dict[str, float]:
+    """dbt's own elapsed time of each dbt step of a run, from the run_results.json
+    dagster-dbt leaves in `target/<step>-<run id prefix>-*`."""
+    out = {}
+    for results in sorted(DBT_TARGET.glob(f"*-{run_id[:7]}-*/run_results.json")):
+        step = results.parent.name.rsplit("-", 2)[0]
+        out[step] = round(json.loads(results.read_text())["elapsed_time"], 1)
+    return out
 
 
 def step_seconds(instance: DagsterInstance, run_id: str) -> dict[str, float]:

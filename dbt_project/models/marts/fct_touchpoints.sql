@@ -26,37 +26,42 @@
 
 with
 
-interactions as (
-
-    select * from {{ ref('int_touchpoints_unioned') }}
-
-),
-
-crosswalk as (
-
-    select * from {{ ref('stg_identity__crosswalk') }}
-
-),
-
 orders as (
 
     select * from {{ ref('fct_orders') }}
 
 ),
 
+{#- Each branch names the relations it reads instead of sharing import CTEs: DuckDB
+    materialises a CTE read twice, which here would copy every interaction. -#}
 {% if is_incremental() %}
 
 loaded_interactions as (
 
-    select * from interactions
+    select * from {{ ref('int_touchpoints_unioned') }} as interactions
     where interactions.loaded_at > {{ last_build_max('loaded_at') }}
 
 ),
 
 re_resolved_records as (
 
-    select * from crosswalk
+    select * from {{ ref('stg_identity__crosswalk') }} as crosswalk
     where crosswalk.resolved_at > {{ last_build_max('identity_resolved_at') }}
+
+),
+
+-- the interactions of re-resolved people that no load touched since, found by a
+-- semi-join, which builds on the few re-resolved records, never on the interactions
+re_resolved_interactions as (
+
+    select * from {{ ref('int_touchpoints_unioned') }} as interactions
+    where interactions.loaded_at <= {{ last_build_max('loaded_at') }}
+        and exists (
+            select 1
+            from re_resolved_records
+            where re_resolved_records.source = interactions.source
+                and re_resolved_records.source_id = interactions.source_record_id
+        )
 
 ),
 
@@ -68,23 +73,21 @@ changed_interactions as (
         crosswalk.resolved_at as identity_resolved_at
 
     from loaded_interactions
-    left join crosswalk
+    left join {{ ref('stg_identity__crosswalk') }} as crosswalk
         on loaded_interactions.source = crosswalk.source
         and loaded_interactions.source_record_id = crosswalk.source_id
 
     union all
 
-    -- the interactions of re-resolved people that no load touched since
     select
-        interactions.*,
+        re_resolved_interactions.*,
         re_resolved_records.golden_id,
         re_resolved_records.resolved_at as identity_resolved_at
 
-    from re_resolved_records
-    inner join interactions
-        on interactions.source = re_resolved_records.source
-        and interactions.source_record_id = re_resolved_records.source_id
-    where interactions.loaded_at <= {{ last_build_max('loaded_at') }}
+    from re_resolved_interactions
+    inner join re_resolved_records
+        on re_resolved_interactions.source = re_resolved_records.source
+        and re_resolved_interactions.source_record_id = re_resolved_records.source_id
 
 ),
 
@@ -97,8 +100,8 @@ changed_interactions as (
         crosswalk.golden_id,
         crosswalk.resolved_at as identity_resolved_at
 
-    from interactions
-    left join crosswalk
+    from {{ ref('int_touchpoints_unioned') }} as interactions
+    left join {{ ref('stg_identity__crosswalk') }} as crosswalk
         on interactions.source = crosswalk.source
         and interactions.source_record_id = crosswalk.source_id
 
