@@ -38,7 +38,7 @@ from orchestration.resources import (
     SocialResource,
     WarehouseResource,
 )
-from orchestration.schedules import cdp_pipeline, pipeline_schedule, reconcile_schedule
+from orchestration.schedules import pipeline_job, pipeline_schedules
 from orchestration.settings import (
     drop_dir,
     identity_config,
@@ -99,13 +99,14 @@ def build_resources() -> dict[str, object]:
 
 def build_defs() -> Definitions:
     """The code location; rebuilt by callers that change the environment (CLI, tests)."""
+    cdp_pipeline = pipeline_job()
     return Definitions(
         assets=[*source_assets, *file_drop_assets, *warehouse_assets, *identity_assets,
                 *governance_assets, *activation_assets, retention, erasure],
         asset_checks=[*identity_checks, *quality_checks, *governance_checks,
                       erasure_requests_on_time],
         jobs=[cdp_pipeline, load_file_drops, retention_job, erasure_job],
-        schedules=[pipeline_schedule, reconcile_schedule, retention_schedule],
+        schedules=[*pipeline_schedules(cdp_pipeline), retention_schedule],
         sensors=[file_drops_sensor, erasure_requests_sensor],
         resources=build_resources(),
         # One DuckDB file has one writer at a time: steps run one after another.

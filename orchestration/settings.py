@@ -14,6 +14,29 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 
+#: the API sources the pipeline can sync, as `connectors/` names them
+API_SOURCES = ("shop", "erp", "email", "social")
+
+
+def pipeline_sources() -> tuple[str, ...]:
+    """The API sources `cdp_pipeline` syncs: env `CDP_SOURCES` (comma-separated), else all.
+
+    A deployment that has connected one system so far names it (`CDP_SOURCES=shop`)
+    and the hourly pipeline syncs that one alone, leaving the others' credentials
+    unasked for; the other sources' tables stay in the graph, never loaded.
+    """
+    raw = os.environ.get("CDP_SOURCES", "").strip()
+    if not raw:
+        return API_SOURCES
+    chosen = tuple(dict.fromkeys(name.strip().lower() for name in raw.split(",")
+                                 if name.strip()))
+    unknown = [name for name in chosen if name not in API_SOURCES]
+    if unknown or not chosen:
+        raise ValueError(f"CDP_SOURCES={raw!r}: unknown source {', '.join(unknown) or raw!r}; "
+                         f"name some of {', '.join(API_SOURCES)}, separated by commas")
+    return chosen
+
+
 def put_interpreter_bin_on_path() -> None:
     """Let dagster-dbt find the `dbt` installed beside this interpreter.
 

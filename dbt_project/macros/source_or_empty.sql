@@ -23,3 +23,22 @@
         {{ relation }}
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    A source system's core table (customers, partners, members, users, orders): it must
+    exist once its system is synced, so a missing one fails the build, unless the
+    deployment has not connected that system (`CDP_SOURCES` names the others, as
+    `cdp_pipeline` reads it): then it reads as empty, like `source_or_empty`, and the
+    warehouse builds from the systems that are connected.
+
+        select * from {{ pipeline_source('raw_erp', 'partners', ['id', 'name', ...]) }}
+-#}
+{% macro pipeline_source(source_name, table_name, column_names) -%}
+    {%- set connected = env_var('CDP_SOURCES', '') | lower | replace(' ', '') -%}
+    {%- set system = source_name | replace('raw_', '') -%}
+    {%- if connected and system not in connected.split(',') -%}
+        {{ source_or_empty(source_name, table_name, column_names) }}
+    {%- else -%}
+        {{ source(source_name, table_name) }}
+    {%- endif -%}
+{%- endmacro %}

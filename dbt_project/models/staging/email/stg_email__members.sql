@@ -4,7 +4,14 @@ with
 
 source as (
 
-    select * from {{ source('raw_email', 'members') }}
+    select * from {{ pipeline_source('raw_email', 'members', [
+        'id',
+        'email_address',
+        'list_id',
+        'status',
+        'last_changed',
+        '_dlt_load_id',
+    ]) }}
 
 ),
 

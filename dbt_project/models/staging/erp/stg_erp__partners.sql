@@ -4,7 +4,17 @@ with
 
 source as (
 
-    select * from {{ source('raw_erp', 'partners') }}
+    select * from {{ pipeline_source('raw_erp', 'partners', [
+        'id',
+        'name',
+        'active',
+        'country_id',
+        'create_date',
+        'is_company',
+        'parent_id',
+        'write_date',
+        '_dlt_load_id',
+    ]) }}
 
 ),
 

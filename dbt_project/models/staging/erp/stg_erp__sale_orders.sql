@@ -2,7 +2,21 @@ with
 
 source as (
 
-    select * from {{ source('raw_erp', 'sale_orders') }}
+    select * from {{ pipeline_source('raw_erp', 'sale_orders', [
+        'id',
+        'name',
+        'amount_total',
+        'amount_untaxed',
+        'create_date',
+        'currency_id',
+        'currency_id__name',
+        'date_order',
+        'partner_id',
+        'partner_id__name',
+        'state',
+        'write_date',
+        '_dlt_load_id',
+    ]) }}
 
 ),
 

@@ -2,7 +2,34 @@ with
 
 source as (
 
-    select * from {{ source('raw_shop', 'customers') }}
+    select * from {{ pipeline_source('raw_shop', 'customers', [
+        'id',
+        'email',
+        'phone',
+        'first_name',
+        'last_name',
+        'state',
+        'verified_email',
+        'created_at',
+        'updated_at',
+        'number_of_orders',
+        'amount_spent__amount',
+        'amount_spent__currency_code',
+        'default_address__address1',
+        'default_address__address2',
+        'default_address__city',
+        'default_address__country_code_v2',
+        'default_address__phone',
+        'default_address__province',
+        'default_address__zip',
+        'email_marketing_consent__consent_updated_at',
+        'email_marketing_consent__marketing_opt_in_level',
+        'email_marketing_consent__marketing_state',
+        'sms_marketing_consent__consent_updated_at',
+        'sms_marketing_consent__marketing_opt_in_level',
+        'sms_marketing_consent__marketing_state',
+        '_dlt_load_id',
+    ]) }}
 
 ),
 

@@ -2,7 +2,24 @@ with
 
 source as (
 
-    select * from {{ source('raw_shop', 'orders') }}
+    select * from {{ pipeline_source('raw_shop', 'orders', [
+        'id',
+        'name',
+        'email',
+        'phone',
+        'created_at',
+        'updated_at',
+        'processed_at',
+        'cancelled_at',
+        'display_financial_status',
+        'display_fulfillment_status',
+        'currency_code',
+        'total_price_set__shop_money__amount',
+        'total_price_set__shop_money__currency_code',
+        'customer__id',
+        '_dlt_load_id',
+        '_dlt_id',
+    ]) }}
 
 ),
 

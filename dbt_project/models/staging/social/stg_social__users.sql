@@ -4,7 +4,13 @@ with
 
 source as (
 
-    select * from {{ source('raw_social', 'users') }}
+    select * from {{ pipeline_source('raw_social', 'users', [
+        'id',
+        'name',
+        'username',
+        'created_at',
+        '_dlt_load_id',
+    ]) }}
 
 ),
 
