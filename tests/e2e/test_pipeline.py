@@ -1,27 +1,34 @@
-"""The whole pipeline on a small world, through a real Dagster run.
+"""The whole pipeline on a small world, through a real Dagster run started by `cdpkit demo`.
 
-Simulators serve a 300-person world on loopback, the `cdp_pipeline` job loads
-it with dlt into a real DuckDB file, dbt and identity build the customer
-view, and the checks run. The warehouse is then compared with what the
-simulators served, and the crosswalk is scored against the ground truth.
+The README's first command, run through the CLI's entry point: it generates a
+300-person world, serves it from simulators on loopback, runs the `cdp_pipeline`
+job (dlt into a real DuckDB file, dbt and identity build the customer view, the
+checks run) and prints what it did. The warehouse is then compared with what the
+simulators serve, the crosswalk is scored against the ground truth, and the
+printed summary against the warehouse. The working directory is the test's tmp
+folder, where the demo caches its world (`.cdpkit/worlds`); the warehouse, the dlt
+state and the Dagster home go there too, never into the checkout.
 """
 
 from __future__ import annotations
+
+import contextlib
+import io
+import re
 
 import duckdb
 import pandas as pd
 import pytest
 from dagster import DagsterEventType, DagsterInstance
 
-from cdpkit.demo import prepare_local_state
-from cdpkit.runner import run_pipeline
+from cdpkit.cli import main
 from cdpkit.sandbox_env import running_simulators
 from identity.evaluate import pairwise_scores
-from sandbox.world import generate_world
 
 pytestmark = pytest.mark.e2e
 
-PEOPLE = 300
+PEOPLE, SEED = 300, 11
+SOURCES = ("shop", "erp", "email", "social")
 
 # raw table -> (simulator, collection it serves, the record's primary key)
 SERVED = {
@@ -42,31 +49,39 @@ SERVED = {
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e")
-    world = root / "world"
-    generate_world(world, people=PEOPLE, seed=11)
+    warehouse = root / "warehouse" / "cdp.duckdb"
+    printed = io.StringIO()
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("CDP_STATE_DIR", str(root / "state"))
-        env.setenv("DAGSTER_HOME", str(root / "dagster_home"))
-        env.setenv("CDP_WAREHOUSE_PATH", str(root / "cdp.duckdb"))
-        warehouse = prepare_local_state(root / "cdp.duckdb", fresh=True)
-        from orchestration.definitions import build_defs
-
+        env.chdir(root)
+        for name, folder in {"CDP_STATE_DIR": "state", "DAGSTER_HOME": "dagster_home",
+                             "CDP_DROP_DIR": "drops", "CDP_WAREHOUSE_PATH": "unused.duckdb"
+                             }.items():
+            env.setenv(name, str(root / folder))
+        with contextlib.redirect_stdout(printed):
+            code = main(["demo", "--people", str(PEOPLE), "--seed", str(SEED),
+                         "--warehouse", str(warehouse)])
+        out = printed.getvalue()
+        run = re.search(r"^run (\S+) (succeeded|failed)", out, re.M)
+        assert run, out
+        world = root / ".cdpkit" / "worlds" / f"people-{PEOPLE}-seed-{SEED}"
+        # the same world served again, to compare the warehouse with what it serves
         with running_simulators(world) as handles:
-            instance = DagsterInstance.ephemeral()
-            run_id, success = run_pipeline(build_defs(), instance)
             served = {table: {str(r[pk]) for r in handles[src].snapshot(coll)}
                       for table, (src, coll, pk) in SERVED.items()}
             served_activity = len(handles["email"].snapshot("activity"))
+        instance = DagsterInstance.get()
         checks = [
             r.event_log_entry.dagster_event.event_specific_data
             for r in instance.get_records_for_run(
-                run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION).records
+                run[1], of_type=DagsterEventType.ASSET_CHECK_EVALUATION).records
         ]
         yield {
-            "success": success, "warehouse": warehouse, "world": world, "served": served,
-            "served_activity": served_activity, "checks": checks,
-            "instance": instance, "run_id": run_id,
+            "code": code, "out": out, "root": root,
+            "success": run[2] == "succeeded", "warehouse": warehouse, "world": world,
+            "served": served, "served_activity": served_activity, "checks": checks,
+            "instance": instance, "run_id": run[1],
         }
+        instance.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +92,9 @@ def con(pipeline):
 
 
 def test_the_run_succeeds_with_every_check_passing(pipeline):
-    assert pipeline["success"]
+    log = pipeline["root"] / "state" / "logs" / "demo-run.log"
+    assert pipeline["success"] and pipeline["code"] == 0, \
+        f"{pipeline['out']}\nthe run log ends:\n{log.read_text()[-3000:]}"
     failed = [f"{c.asset_key.to_user_string()}:{c.check_name}" for c in pipeline["checks"]
               if not c.passed]
     assert failed == []
@@ -148,6 +165,31 @@ def test_the_demo_summary_reports_what_the_warehouse_holds(pipeline, con, capsys
     assert "checks passed:" in text and "failed: 0" in text
     assert "match quality vs sandbox ground truth: precision" in text
     assert "_staging" not in text
+
+
+def test_cdpkit_demo_says_what_it_did_and_where_the_warehouse_is(pipeline, con):
+    out = pipeline["out"]
+    # rich may wrap a long line at a space: compare with whitespace collapsed
+    flat = " ".join(out.split())
+    assert f"cdpkit demo: {PEOPLE} people, seed {SEED}" in out
+    assert str(pipeline["world"]) in flat
+    for source in SOURCES:
+        assert re.search(rf"^\s+{source}\s+http://127\.0\.0\.1:\d+", out, re.M), source
+    log = pipeline["root"] / "state" / "logs" / "demo-run.log"
+    assert f"full log: {log}" in flat and log.exists()
+    checks = re.search(r"^checks passed: (\d+), failed: 0$", out, re.M)
+    assert checks and int(checks[1]) == len(pipeline["checks"]), out
+    golden = con.execute("select count(*) from marts.dim_customers").fetchone()[0]
+    assert f"golden customers: {golden:,}" in flat
+    matched = re.search(r"^source records matched across systems: ([\d,]+) of ([\d,]+)", out,
+                        re.M)
+    assert matched and 0 < int(matched[1].replace(",", "")) <= int(matched[2].replace(",", ""))
+    assert re.search(r"match quality vs sandbox ground truth: precision [01]\.\d{3}, "
+                     r"recall [01]\.\d{3}", flat), out
+    assert f"warehouse: {pipeline['warehouse']}" in flat
+    # the run is recorded in the Dagster home of this test, not of the checkout
+    assert (pipeline["root"] / "dagster_home" / "dagster.yaml").exists()
+    assert not (pipeline["root"] / "unused.duckdb").exists()
 
 
 def test_no_source_secret_reaches_the_warehouse_or_the_run_log(pipeline):
