@@ -113,3 +113,60 @@ def test_each_make_target_runs_the_command_the_readme_equates_it_with(target, co
     """`make dev    # = .venv/bin/cdpkit dev: ...` runs `.venv/bin/cdpkit dev`."""
     lines = make_dry_run(target).stdout.splitlines()
     assert command.strip() in lines, f"`make {target}` would run:\n" + "\n".join(lines)
+
+
+# --- the other programs the README shows ----------------------------------------------------
+
+def readme_code() -> str:
+    """The README's fenced code blocks and inline code spans: where commands are shown."""
+    blocks = re.findall(r"^```[a-z]*\n(.*?)^```", README, re.M | re.S)
+    # a span may wrap onto the next line, as a long command in prose does
+    spans = re.findall(r"`([^`]+)`", re.sub(r"^```.*?^```", "", README, flags=re.M | re.S))
+    return "\n".join(blocks + spans)
+
+
+def readme_dagster_commands() -> set[tuple[str, ...]]:
+    """(`dagster`, `dev`), (`dagster-daemon`, `run`), ...: Dagster's own commands as shown."""
+    found = set()
+    for program, words in re.findall(
+            r"(?:\.venv/bin/)?\b(dagster-daemon|dagster-webserver|dagster)"
+            r"((?: [a-z]+(?![\w/.-]))*)", readme_code()):
+        if program != "dagster" or words:  # a bare `dagster` is the tool's name, or a kind
+            found.add((program, *words.split()))
+    return found
+
+
+def readme_python_modules() -> set[tuple[str, str | None]]:
+    """(`benchmarks`, `privacy`), (`sandbox.world`, None), ...: each `python -m` shown, with
+    its first word when that is a subcommand rather than an option or a path."""
+    found = set()
+    for module, first in re.findall(r"python3? -m ([\w.]+)(?: ([a-z]+)\b(?![/.]))?",
+                                    readme_code()):
+        found.add((module, first or None))
+    return found
+
+
+def test_the_readme_shows_dagster_and_python_commands():
+    assert {("dagster", "dev"), ("dagster-daemon", "run")} <= readme_dagster_commands()
+    assert ("benchmarks", None) in readme_python_modules()
+
+
+@pytest.mark.parametrize("command", sorted(readme_dagster_commands()), ids=" ".join)
+def test_each_dagster_command_the_readme_shows_exists_in_this_dagster(command):
+    """Dagster's commands change between versions: each one shown answers `--help` with the
+    installed Dagster (running them is the UI and Postgres tests' job)."""
+    program = Path(os.sys.executable).with_name(command[0])
+    done = subprocess.run([str(program), *command[1:], "--help"], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, f"{' '.join(command)} --help: {done.stderr[-2000:]}"
+
+
+@pytest.mark.parametrize(("module", "first"), sorted(readme_python_modules(),
+                                                      key=lambda m: (m[0], m[1] or "")))
+def test_each_python_module_the_readme_runs_answers_help(module, first):
+    """`python -m benchmarks privacy`: the module runs, and `privacy` is one of its choices."""
+    done = subprocess.run([os.sys.executable, "-m", module, "--help"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, f"python -m {module} --help: {done.stderr[-2000:]}"
+    if first is not None and module != "pytest":
+        assert first in done.stdout, f"python -m {module} has no {first!r}:\n{done.stdout}"
