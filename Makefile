@@ -24,8 +24,14 @@ browser:
 demo: venv
 	$(BIN)/cdpkit demo
 
+# Two workers, a test file at a time each (pytest-xdist): the suite is mostly dbt, DuckDB
+# and Dagster runs that leave a core idle. The dbt manifest is parsed once first, so the
+# workers do not both write it.
+PYTEST_WORKERS ?= 2
+
 test: venv browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -c "import orchestration.warehouse.project"
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: venv
 	$(BIN)/ruff check .
