@@ -24,16 +24,72 @@
 
 with
 
+{#- Incremental: the orders to rebuild come first, from `fct_orders` (a table) and the
+    Odoo lines loaded or deleted since the last build, and only their lines are read
+    and converted (none when nothing changed); a first build reads every line. -#}
+{% if is_incremental() %}
+
+erp_orders_with_changed_lines as (
+
+    -- Odoo lines are a stream of their own: a line loaded since the last build...
+    select cast(erp_lines.sale_order_id as {{ dbt.type_string() }}) as order_id
+    from {{ ref('stg_erp__sale_order_lines') }} as erp_lines
+    where {{ dlt_loaded_at('erp_lines.dlt_load_id') }} > {{ last_build_max('loaded_at') }}
+
+    union
+
+    -- ...or one Odoo deleted since
+    select cast(erp_lines.sale_order_id as {{ dbt.type_string() }}) as order_id
+    from {{ ref('stg_erp__deletions') }} as erp_line_deletions
+    inner join {{ ref('stg_erp__sale_order_lines') }} as erp_lines
+        on cast(erp_lines.sale_order_line_id as {{ dbt.type_string() }})
+            = erp_line_deletions.source_id
+    where erp_line_deletions.stream = 'sale_order_lines'
+        and erp_line_deletions.deleted_detected_at > {{ last_build_max('loaded_at') }}
+
+),
+
+rebuilt_orders as (
+
+    select * from {{ ref('fct_orders') }} as orders
+    where {{ changed_since_last_build('orders') }}
+        or (
+            orders.source = 'erp'
+            and orders.order_id in (select order_id from erp_orders_with_changed_lines)
+        )
+
+),
+
+{% else %}
+
+rebuilt_orders as (
+
+    select * from {{ ref('fct_orders') }}
+
+),
+
+{% endif %}
+
 shop_lines as (
 
-    select * from {{ ref('stg_shop__order_lines') }}
+    select * from {{ ref('stg_shop__order_lines') }} as shop_lines
+    {% if is_incremental() %}
+    where shop_lines.order_id in (
+        select order_id from rebuilt_orders where source = 'shop'
+    )
+    {% endif %}
 
 ),
 
 erp_lines as (
 
-    select * from {{ ref('stg_erp__sale_order_lines') }}
-    where is_product_line
+    select * from {{ ref('stg_erp__sale_order_lines') }} as erp_lines
+    where erp_lines.is_product_line
+    {% if is_incremental() %}
+        and cast(erp_lines.sale_order_id as {{ dbt.type_string() }}) in (
+            select order_id from rebuilt_orders where source = 'erp'
+        )
+    {% endif %}
 
 ),
 
@@ -41,12 +97,6 @@ erp_line_deletions as (
 
     select * from {{ ref('stg_erp__deletions') }}
     where stream = 'sale_order_lines'
-
-),
-
-orders as (
-
-    select * from {{ ref('fct_orders') }}
 
 ),
 
@@ -109,40 +159,17 @@ erp_line_loads as (
 
 ),
 
-{% if is_incremental() %}
-orders_with_new_lines as (
-
-    select distinct
-        source,
-        order_id
-
-    from lines
-    where source = 'erp'
-        and loaded_at > {{ last_build_max('loaded_at') }}
-
-),
-{% endif %}
-
 changed_orders as (
 
     -- with when the order or any of its lines last changed
     select
-        orders.*,
-        greatest(orders.loaded_at, erp_line_loads.loaded_at) as lines_loaded_at
+        rebuilt_orders.*,
+        greatest(rebuilt_orders.loaded_at, erp_line_loads.loaded_at) as lines_loaded_at
 
-    from orders
+    from rebuilt_orders
     left join erp_line_loads
-        on orders.source = erp_line_loads.source
-        and orders.order_id = erp_line_loads.order_id
-    {% if is_incremental() %}
-    where {{ changed_since_last_build('orders') }}
-        or exists (
-            select 1
-            from orders_with_new_lines
-            where orders_with_new_lines.source = orders.source
-                and orders_with_new_lines.order_id = orders.order_id
-        )
-    {% endif %}
+        on rebuilt_orders.source = erp_line_loads.source
+        and rebuilt_orders.order_id = erp_line_loads.order_id
 
 ),
 
