@@ -28,7 +28,7 @@ from dagster import (
 
 from orchestration.governance.erasure import ERASURE
 from orchestration.governance.retention import RETENTION
-from orchestration.settings import API_SOURCES, pipeline_sources
+from orchestration.settings import left_out_raw_schemas
 
 if TYPE_CHECKING:  # what define_asset_job returns; dagster does not export the name
     from dagster._core.definitions.unresolved_asset_job_definition import (
@@ -48,7 +48,7 @@ def schedule_status() -> DefaultScheduleStatus:
 def pipeline_job() -> UnresolvedAssetJobDefinition:
     """`cdp_pipeline`: every asset but retention and erasure, less the raw tables of
     the API sources `CDP_SOURCES` leaves out (orchestration/settings.py)."""
-    left_out = [f"raw_{name}" for name in API_SOURCES if name not in pipeline_sources()]
+    left_out = left_out_raw_schemas()
     selection = AssetSelection.all() - AssetSelection.assets(RETENTION, ERASURE)
     if left_out:
         selection = selection - AssetSelection.key_prefixes(*([p] for p in left_out))

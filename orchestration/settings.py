@@ -37,6 +37,11 @@ def pipeline_sources() -> tuple[str, ...]:
     return chosen
 
 
+def left_out_raw_schemas() -> list[str]:
+    """`raw_<source>` of each API source `CDP_SOURCES` leaves out: never synced here."""
+    return [f"raw_{name}" for name in API_SOURCES if name not in pipeline_sources()]
+
+
 def put_interpreter_bin_on_path() -> None:
     """Let dagster-dbt find the `dbt` installed beside this interpreter.
 

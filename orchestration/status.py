@@ -15,7 +15,7 @@ from dagster._core.storage.asset_check_execution_record import (
     AssetCheckExecutionRecordStatus,
 )
 
-from orchestration.settings import API_SOURCES, pipeline_sources
+from orchestration.settings import left_out_raw_schemas
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def _stale(graph, keys, latest) -> list[StaleAsset]:
     (the policy's windows, applied to the time now, as the daemon does)."""
     now = datetime.now(UTC).replace(tzinfo=None)
     # the raw tables of a source the pipeline does not sync (CDP_SOURCES) are never fresh
-    left_out = {f"raw_{name}" for name in API_SOURCES if name not in pipeline_sources()}
+    left_out = set(left_out_raw_schemas())
     stale = []
     for key in keys:
         if key.path[0] in left_out:

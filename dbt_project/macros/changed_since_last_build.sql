@@ -29,17 +29,23 @@
 
         where {{ loaded_since_last_build('email_activity.dlt_load_id') }}
 -#}
-{% macro last_build_max(column) -%}
+{#- The largest `column` of the model's table in an incremental build, else none (a
+    first build, or a column the table does not have yet: a new one reads as never). -#}
+{% macro newest_in_this(column) -%}
     {%- set value = none -%}
     {%- if execute and is_incremental() -%}
         {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name')
                         | map('lower') | list -%}
-        {#- a column the table does not have yet (a new one) reads as never: every row -#}
         {%- if column | lower in names -%}
             {%- set result = run_query("select max(" ~ column ~ ") from " ~ this) -%}
             {%- set value = result.columns[0].values()[0] -%}
         {%- endif -%}
     {%- endif -%}
+    {{ return(value) }}
+{%- endmacro %}
+
+{% macro last_build_max(column) -%}
+    {%- set value = newest_in_this(column) -%}
     cast('{{ value if value is not none else "1900-01-01 00:00:00" }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
@@ -65,15 +71,7 @@
 {%- endmacro %}
 
 {% macro loaded_since_last_build(load_id) -%}
-    {%- set newest = none -%}
-    {%- if execute and is_incremental() -%}
-        {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name')
-                        | map('lower') | list -%}
-        {%- if 'dlt_load_id' in names -%}
-            {%- set newest = run_query("select max(dlt_load_id) from " ~ this)
-                             .columns[0].values()[0] -%}
-        {%- endif -%}
-    {%- endif -%}
+    {%- set newest = newest_in_this('dlt_load_id') -%}
     {%- if newest is not none -%}
     {{ load_id }} > '{{ newest }}'
     {%- else -%}
