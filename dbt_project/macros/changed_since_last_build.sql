@@ -28,6 +28,15 @@
     where DuckDB skips the row groups of older loads. On a first build, every row.
 
         where {{ loaded_since_last_build('email_activity.dlt_load_id') }}
+
+    `records_loaded_since(relation, key, newest, changed_by, changed_key, changed_where)`:
+    the rows of `relation` (a staging view with `dlt_load_id`) from the loads after
+    `newest`, plus the rows whose `key` a later load of `changed_by` names (a
+    deletion, a message). Those keys are read when the model compiles and written
+    into the query as constants, which the databases push below the view's
+    projections; a semi-join would stage every row of `relation` first. Past
+    10,000 keys a subquery is cheaper to send than the list. With `newest` none (a
+    first build), every row.
 -#}
 {#- The largest `column` of the model's table in an incremental build, else none (a
     first build, or a column the table does not have yet: a new one reads as never). -#}
@@ -77,4 +86,34 @@
     {%- else -%}
     1 = 1
     {%- endif -%}
+{%- endmacro %}
+
+{% macro records_loaded_since(relation, key, newest, changed_by=none, changed_key=none,
+                              changed_where='1 = 1') -%}
+    {%- set inlined_at_most = 10000 -%}
+    select * from {{ relation }}
+    {%- if newest is not none %}
+    where dlt_load_id > '{{ newest }}'
+    {%- if changed_by is not none %}
+    {%- set changed_keys -%}
+        select distinct {{ changed_key }} from {{ changed_by }}
+        where dlt_load_id > '{{ newest }}' and ({{ changed_where }})
+            and {{ changed_key }} is not null
+    {%- endset %}
+    {%- set found = run_query(changed_keys ~ ' limit ' ~ (inlined_at_most + 1))
+                    .columns[0].values() %}
+    {%- if found | length > 0 %}
+
+    union
+
+    select * from {{ relation }}
+    where {{ key }} in (
+        {%- if found | length > inlined_at_most %}{{ changed_keys }}
+        {%- else %}
+        {%- for value in found %}'{{ value | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor %}
+        {%- endif -%}
+    )
+    {%- endif %}
+    {%- endif %}
+    {%- endif %}
 {%- endmacro %}

@@ -23,7 +23,8 @@ renamed as (
     select
         {{ clean_text('stream') }} as stream,
         {{ clean_text('id') }} as source_id,
-        {{ to_utc_timestamp('detected_at') }} as deleted_detected_at
+        {{ to_utc_timestamp('detected_at') }} as deleted_detected_at,
+        {{ as_text('_dlt_load_id') }} as dlt_load_id
 
     from source
 

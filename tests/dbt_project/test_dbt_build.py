@@ -99,6 +99,7 @@ def test_unified_records_have_exactly_the_contract_columns(warehouse):
         "cross_ref",
         "is_active",
         "source_updated_at",
+        "dlt_load_id",
     ]
 
 

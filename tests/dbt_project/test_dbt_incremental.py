@@ -2,7 +2,8 @@
 order with its lines, a refund, an edited order's lines, an email open, a changed
 consent, appended to the consent ledger), a re-resolved
 person moves to their new golden id, rows nothing touched are left alone, and every mart
-equals what a full rebuild gives."""
+equals what a full rebuild gives. So does the table of source records identity reads:
+a deletion or an X message rebuilds the record it names."""
 
 from __future__ import annotations
 
@@ -33,18 +34,26 @@ MARTS = {
     "consent_ledger": "event_key",
     "dim_customers": "golden_id",
 }
+#: the identity step's input, incremental by dlt load (schema intermediate)
+RECORDS = "int_customer_records_unioned"
+
+
+def relation(name: str) -> str:
+    return f"intermediate.{name}" if name == RECORDS else f"marts.{name}"
 
 
 def marts(warehouse: Path) -> dict[str, list[tuple]]:
+    keys = {**MARTS, RECORDS: "source, source_id"}
     with duckdb.connect(str(warehouse)) as connection:
-        return {name: connection.execute(f"select * from marts.{name} order by {key}").fetchall()
-                for name, key in MARTS.items()}
+        return {name: connection.execute(
+                    f"select * from {relation(name)} order by {key}").fetchall()
+                for name, key in keys.items()}
 
 
 def columns(warehouse: Path, mart: str) -> list[str]:
     with duckdb.connect(str(warehouse)) as connection:
         return [row[0] for row in connection.execute(
-            f"select * from marts.{mart} limit 0").description]
+            f"select * from {relation(mart)} limit 0").description]
 
 
 def build(work_dir: Path, warehouse: Path, *flags: str) -> None:
@@ -112,6 +121,22 @@ LATER_CHANGES = f"""
     delete from identity.golden_profiles where golden_id = 'gc-dave';
     update identity.golden_profiles set resolved_at = '2025-07-01T00:00:00Z',
         member_count = 4 where golden_id = 'gc-carla';
+    -- Carla's shop customer and her Odoo contact are deleted in their sources (their
+    -- own rows are not loaded again), and Ben writes to the brand on X for the first
+    -- time: the first DM table appears
+    insert into raw_shop.deletions values
+        ('customers', 'gid://shopify/Customer/1003', '2025-07-24T10:00:00Z', {LATER_LOAD},
+         'd2');
+    insert into raw_erp.deletions values
+        ('partners', '21', '2025-07-24T10:00:00Z', {LATER_LOAD}, 'ed2');
+    create table raw_social.dm_events (
+        id varchar, event_type varchar, text varchar, sender_id varchar,
+        dm_conversation_id varchar, created_at timestamptz, _dlt_load_id varchar,
+        _dlt_id varchar);
+    insert into raw_social.dm_events values
+        ('4000000000000000009', 'MessageCreate', 'My email is ben.mueller@example.com',
+         '{BEN_X}', '1000000000000000001-{BEN_X}', '2025-07-24T10:00:00Z', {LATER_LOAD},
+         'dm9');
 """
 
 
@@ -132,19 +157,21 @@ def runs(tmp_path_factory) -> dict[str, dict]:
                            f"source_record_id || '{MARK}' where touchpoint_type = 'invoice'")
         connection.execute(f"update marts.fct_orders set order_name = order_name || '{MARK}' "
                            "where source = 'erp'")
+        connection.execute(f"update intermediate.{RECORDS} set full_name = full_name || "
+                           f"'{MARK}' where source = 'email'")
         connection.execute(LATER_CHANGES)
     build(work_dir, warehouse)
     seen["marked_after_incremental"] = marked(warehouse)
     with duckdb.connect(str(warehouse)) as connection:
         for table, column in (("fct_touchpoints", "source_record_id"),
-                              ("fct_orders", "order_name")):
-            connection.execute(f"update marts.{table} set {column} = "
+                              ("fct_orders", "order_name"), (RECORDS, "full_name")):
+            connection.execute(f"update {relation(table)} set {column} = "
                                f"replace({column}, '{MARK}', '')")
     seen["incremental"] = marts(warehouse)
     build(work_dir, warehouse, "--full-refresh")
     seen["full"] = marts(warehouse)
     seen["marked_after_full"] = marked(warehouse)
-    seen["columns"] = {mart: columns(warehouse, mart) for mart in MARTS}
+    seen["columns"] = {mart: columns(warehouse, mart) for mart in [*MARTS, RECORDS]}
     return seen
 
 
@@ -156,6 +183,9 @@ def marked(warehouse: Path) -> dict[str, int]:
                 f"where source_record_id like '%{MARK}'").fetchone()[0],
             "orders": connection.execute(
                 f"select count(*) from marts.fct_orders where order_name like '%{MARK}'"
+            ).fetchone()[0],
+            "records": connection.execute(
+                f"select count(*) from intermediate.{RECORDS} where full_name like '%{MARK}'"
             ).fetchone()[0],
         }
 
@@ -172,10 +202,11 @@ def test_a_build_with_nothing_new_changes_nothing(runs):
 def test_rows_no_load_touched_are_left_alone_until_a_full_refresh(runs):
     assert runs["marked_after_incremental"]["touchpoints"] > 0
     assert runs["marked_after_incremental"]["orders"] > 0
-    assert runs["marked_after_full"] == {"touchpoints": 0, "orders": 0}
+    assert runs["marked_after_incremental"]["records"] > 0
+    assert runs["marked_after_full"] == {"touchpoints": 0, "orders": 0, "records": 0}
 
 
-@pytest.mark.parametrize("mart", MARTS)
+@pytest.mark.parametrize("mart", [*MARTS, RECORDS])
 def test_every_incremental_mart_equals_a_full_rebuild(runs, mart):
     assert runs["incremental"][mart] == runs["full"][mart]
     assert runs["incremental"][mart] != runs["first"][mart]
@@ -186,7 +217,7 @@ def test_a_later_load_adds_its_touchpoints(runs):
     added = [row for row in rows_of(runs, "incremental", "fct_touchpoints")
              if row["touchpoint_key"] not in first]
     assert sorted((row["touchpoint_type"], row["golden_id"]) for row in added) == [
-        ("email_open", "gc-anna"), ("order", "gc-ben")]
+        ("email_open", "gc-anna"), ("order", "gc-ben"), ("social_message", "gc-ben-x")]
 
 
 def test_a_re_resolved_person_moves_to_the_new_golden_id(runs):
@@ -254,3 +285,21 @@ def test_a_changed_consent_is_appended_to_the_ledger_and_followed(runs):
         "subscribed", True, "SINGLE_OPT_IN", "2025-07-25 10:00:00")
     assert [row["can_sms"] for row in rows_of(runs, "incremental", "dim_customers")
             if row["golden_id"] == "gc-anna"] == [True]
+
+
+def test_a_deletion_or_a_message_rebuilds_the_record_it_names(runs):
+    before = {(row["source"], row["source_id"]): row for row in rows_of(runs, "first", RECORDS)}
+    after = {(row["source"], row["source_id"]): row
+             for row in rows_of(runs, "incremental", RECORDS)}
+    later = LATER_LOAD.strip("'")
+    for deleted in (("shop", "gid://shopify/Customer/1003"), ("erp", "21")):
+        assert before[deleted]["is_active"] is True
+        assert (after[deleted]["is_active"], after[deleted]["dlt_load_id"]) == (False, later)
+    ben = after[("social", BEN_X)]
+    assert ben["free_text"] == "Coffee lover in Munich | My email is ben.mueller@example.com"
+    assert ben["dlt_load_id"] == later
+    # Anna's shop record was loaded again (her SMS consent): the same row, a newer load
+    anna = ("shop", "gid://shopify/Customer/1001")
+    assert after[anna]["dlt_load_id"] == later
+    assert {key: value for key, value in after[anna].items() if key != "dlt_load_id"} == \
+        {key: value for key, value in before[anna].items() if key != "dlt_load_id"}

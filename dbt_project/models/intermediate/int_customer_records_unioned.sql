@@ -1,50 +1,71 @@
 {{
     config(
-        materialized='table',
+        materialized='incremental',
+        unique_key=['source', 'source_id'],
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
         tags=['pre_identity'],
-        meta={'dagster': {'group': 'identity'}},
+        meta={'dagster': {'group': 'identity'}, 'tests_scope': 'load'},
+        post_hook="{{ record_load_scoped_build() }}",
     )
 }}
 
-{#- One row per person-bearing source record, in the shape identity reads (data contract §4). -#}
+{#-
+    One row per person-bearing source record, in the shape identity reads (data
+    contract §4).
+
+    Incremental by dlt load: a row's `dlt_load_id` is the newest load that shaped it
+    (the record's own, its deletion's, an X user's newest message's), and a build
+    rebuilds the records of the loads after the newest one the table holds: those
+    loaded since, plus those a later deletion or message changed. Their ids are read
+    first, so every source is filtered by constants its scan can use (a semi-join
+    would compute every staged row first). Records are never removed by a load (a
+    deletion flips `is_active`); an erasure deletes its rows here as everywhere.
+-#}
+{%- set newest = newest_in_this('dlt_load_id') -%}
 
 with
 
-shop_customers as (
-
-    select * from {{ ref('stg_shop__customers') }}
-
-),
-
-erp_partners as (
-
-    select * from {{ ref('stg_erp__partners') }}
-
-),
-
 shop_deleted_customers as (
 
-    select source_id from {{ ref('stg_shop__deletions') }}
+    select source_id, dlt_load_id from {{ ref('stg_shop__deletions') }}
     where stream = 'customers'
 
 ),
 
 erp_deleted_partners as (
 
-    select source_id from {{ ref('stg_erp__deletions') }}
+    select source_id, dlt_load_id from {{ ref('stg_erp__deletions') }}
     where stream = 'partners'
+
+),
+
+shop_customers as (
+
+    {{ records_loaded_since(ref('stg_shop__customers'), 'customer_id', newest,
+                            ref('stg_shop__deletions'), 'source_id', "stream = 'customers'") }}
+
+),
+
+erp_partners as (
+
+    {{ records_loaded_since(ref('stg_erp__partners'),
+                            'cast(partner_id as ' ~ dbt.type_string() ~ ')', newest,
+                            ref('stg_erp__deletions'), 'source_id', "stream = 'partners'") }}
 
 ),
 
 email_members as (
 
-    select * from {{ ref('stg_email__members') }}
+    {{ records_loaded_since(ref('stg_email__members'), 'member_id', newest) }}
 
 ),
 
 social_users as (
 
-    select * from {{ ref('stg_social__users') }}
+    {{ records_loaded_since(ref('stg_social__users'), 'user_id', newest,
+                            ref('stg_social__dm_events'), 'sender_user_id',
+                            'message_text is not null') }}
 
 ),
 
@@ -54,10 +75,14 @@ social_messages as (
     -- to support, the strongest key an X profile ever carries.
     select
         sender_user_id as user_id,
-        {{ dbt.listagg('message_text', "' | '", 'order by created_at') }} as messages
+        {{ dbt.listagg('message_text', "' | '", 'order by created_at') }} as messages,
+        max(dlt_load_id) as dlt_load_id
 
     from {{ ref('stg_social__dm_events') }}
     where message_text is not null
+    {%- if newest is not none %}
+        and sender_user_id in (select user_id from social_users)
+    {%- endif %}
     group by sender_user_id
 
 ),
@@ -82,7 +107,8 @@ shop_records as (
         cast(null as {{ dbt.type_string() }}) as free_text,
         cast(null as {{ dbt.type_string() }}) as cross_ref,
         shop_customers.is_active and shop_deleted_customers.source_id is null as is_active,
-        updated_at as source_updated_at
+        updated_at as source_updated_at,
+        greatest(shop_customers.dlt_load_id, shop_deleted_customers.dlt_load_id) as dlt_load_id
 
     from shop_customers
     left join shop_deleted_customers
@@ -108,7 +134,8 @@ erp_records as (
         cast(null as {{ dbt.type_string() }}) as free_text,
         partner_ref as cross_ref,
         erp_partners.is_active and erp_deleted_partners.source_id is null as is_active,
-        updated_at as source_updated_at
+        updated_at as source_updated_at,
+        greatest(erp_partners.dlt_load_id, erp_deleted_partners.dlt_load_id) as dlt_load_id
 
     from erp_partners
     left join erp_deleted_partners
@@ -135,7 +162,8 @@ email_records as (
         cast(null as {{ dbt.type_string() }}) as free_text,
         cast(null as {{ dbt.type_string() }}) as cross_ref,
         is_active,
-        last_changed_at as source_updated_at
+        last_changed_at as source_updated_at,
+        dlt_load_id
 
     from email_members
 
@@ -162,8 +190,9 @@ social_records as (
             ''
         ) as free_text,
         cast(null as {{ dbt.type_string() }}) as cross_ref,
-        is_active,
-        created_at as source_updated_at
+        social_users.is_active,
+        social_users.created_at as source_updated_at,
+        greatest(social_users.dlt_load_id, social_messages.dlt_load_id) as dlt_load_id
 
     from social_users
     left join social_messages using (user_id)
