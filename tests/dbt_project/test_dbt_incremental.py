@@ -42,18 +42,30 @@ def relation(name: str) -> str:
     return f"intermediate.{name}" if name == RECORDS else f"marts.{name}"
 
 
+def every_column(name: str) -> str:
+    """`*`, without the stamp of the build that wrote a row: a full rebuild writes every
+    row now (`stamps` follows it)."""
+    return "* exclude (row_changed_at)" if name == "dim_customers" else "*"
+
+
 def marts(warehouse: Path) -> dict[str, list[tuple]]:
     keys = {**MARTS, RECORDS: "source, source_id"}
     with duckdb.connect(str(warehouse)) as connection:
         return {name: connection.execute(
-                    f"select * from {relation(name)} order by {key}").fetchall()
-                for name, key in keys.items()}
+                    f"select {every_column(name)} from {relation(name)} order by {key}"
+                ).fetchall() for name, key in keys.items()}
+
+
+def stamps(warehouse: Path) -> dict[str, object]:
+    with duckdb.connect(str(warehouse)) as connection:
+        return dict(connection.execute(
+            "select golden_id, row_changed_at from marts.dim_customers").fetchall())
 
 
 def columns(warehouse: Path, mart: str) -> list[str]:
     with duckdb.connect(str(warehouse)) as connection:
         return [row[0] for row in connection.execute(
-            f"select * from {relation(mart)} limit 0").description]
+            f"select {every_column(mart)} from {relation(mart)} limit 0").description]
 
 
 def build(work_dir: Path, warehouse: Path, *flags: str) -> None:
@@ -147,9 +159,9 @@ def runs(tmp_path_factory) -> dict[str, dict]:
     build_raw_warehouse(str(warehouse))
     seen: dict[str, dict] = {}
     build(work_dir, warehouse)
-    seen["first"] = marts(warehouse)
+    seen["first"], seen["first_stamps"] = marts(warehouse), stamps(warehouse)
     build(work_dir, warehouse)
-    seen["again"] = marts(warehouse)
+    seen["again"], seen["again_stamps"] = marts(warehouse), stamps(warehouse)
     with duckdb.connect(str(warehouse)) as connection:
         # a mark on rows no later load touches: an incremental build leaves them, a
         # full rebuild does not (proof the build is incremental, not a rebuild)
@@ -167,7 +179,7 @@ def runs(tmp_path_factory) -> dict[str, dict]:
                               ("fct_orders", "order_name"), (RECORDS, "full_name")):
             connection.execute(f"update {relation(table)} set {column} = "
                                f"replace({column}, '{MARK}', '')")
-    seen["incremental"] = marts(warehouse)
+    seen["incremental"], seen["incremental_stamps"] = marts(warehouse), stamps(warehouse)
     build(work_dir, warehouse, "--full-refresh")
     seen["full"] = marts(warehouse)
     seen["marked_after_full"] = marked(warehouse)
@@ -197,6 +209,18 @@ def rows_of(runs: dict, run: str, mart: str) -> list[dict]:
 
 def test_a_build_with_nothing_new_changes_nothing(runs):
     assert runs["again"] == runs["first"]
+    assert runs["again_stamps"] == runs["first_stamps"]
+
+
+def test_a_customer_row_is_stamped_by_the_build_that_rewrote_it(runs):
+    before = {row["golden_id"]: row for row in rows_of(runs, "first", "dim_customers")}
+    after = {row["golden_id"]: row for row in rows_of(runs, "incremental", "dim_customers")}
+    first, later = runs["first_stamps"], runs["incremental_stamps"]
+    build_stamp = max(later.values())
+    assert build_stamp > max(first.values())
+    for golden_id, row in after.items():
+        changed = before.get(golden_id) != row
+        assert later[golden_id] == (build_stamp if changed else first[golden_id]), golden_id
 
 
 def test_rows_no_load_touched_are_left_alone_until_a_full_refresh(runs):
@@ -303,3 +327,4 @@ def test_a_deletion_or_a_message_rebuilds_the_record_it_names(runs):
     assert after[anna]["dlt_load_id"] == later
     assert {key: value for key, value in after[anna].items() if key != "dlt_load_id"} == \
         {key: value for key, value in before[anna].items() if key != "dlt_load_id"}
+

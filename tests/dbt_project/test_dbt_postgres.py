@@ -76,9 +76,10 @@ def duckdb_rows(warehouse: Path, relation: str, key: str) -> list[dict]:
 
 
 def business_columns(names: list[str], rows: list[tuple]) -> list[dict]:
-    """Rows without dbt's snapshot bookkeeping (`dbt_valid_from`, ...: build times)."""
+    """Rows without the build times: dbt's snapshot bookkeeping (`dbt_valid_from`, ...)
+    and the stamp of the build that wrote a row (`row_changed_at`)."""
     return [{name: value for name, value in zip(names, row, strict=True)
-             if not name.startswith("dbt_")} for row in rows]
+             if not name.startswith("dbt_") and name != "row_changed_at"} for row in rows]
 
 
 def test_every_node_builds_on_postgres(postgres_build) -> None:

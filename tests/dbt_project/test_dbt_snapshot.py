@@ -1,6 +1,7 @@
 """The SCD2 history of dim_customers (snapshots/dim_customers_history.yml): a change to a
 customer's profile closes the old version and opens a new one; a run that changes
-nothing adds no version; a customer gone from dim_customers has its version closed."""
+nothing adds no version; a customer gone from dim_customers has its version closed. A
+build compares only the customers dim_customers rewrote (`row_changed_at`)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ import pytest
 from dbt_harness import failures, invoke_dbt
 from dbt_raw_world import build_raw_warehouse
 
+# the metrics' clock, fixed: a build after midnight would otherwise rewrite every row
+AS_OF = {"CDP_METRICS_AS_OF": "2025-08-02 00:00:00"}
+
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory) -> dict[str, list[tuple]]:
     """The history after three builds: as loaded, unchanged, then Anna moved to
-    Potsdam and Dave's profile gone."""
+    Potsdam and Dave's profile gone, and Carla's row edited by hand where no build
+    rewrote it."""
     work_dir = tmp_path_factory.mktemp("dbt_snapshot")
     warehouse = work_dir / "cdp.duckdb"
     build_raw_warehouse(str(warehouse))
@@ -29,10 +34,16 @@ def history(tmp_path_factory) -> dict[str, list[tuple]]:
                                    "where golden_id = 'gc-anna'")
                 connection.execute("delete from identity.golden_profiles "
                                    "where golden_id = 'gc-dave'")
+                # no build rewrites Carla's row: the snapshot must not even read it
+                connection.execute("update marts.dim_customers set city = 'By hand' "
+                                   "where golden_id = 'gc-carla'")
         result = invoke_dbt(["build", "--exclude", "test_type:data"], work_dir=work_dir,
-                            warehouse=warehouse)
+                            warehouse=warehouse, environment=AS_OF)
         assert result.success, failures(result)
         versions[step] = rows(warehouse)
+    with duckdb.connect(str(warehouse)) as connection:
+        versions["carla_now"] = connection.execute(
+            "select city from marts.dim_customers where golden_id = 'gc-carla'").fetchall()
     return versions
 
 
@@ -60,3 +71,10 @@ def test_a_change_closes_the_old_version_and_a_gone_customer_is_closed(history):
     assert [row for row in changed if row[0] == "gc-dave"] == [("gc-dave", None, False)]
     others = [row for row in changed if row[0] not in ("gc-anna", "gc-dave")]
     assert others == [row for row in history["first"] if row[0] not in ("gc-anna", "gc-dave")]
+
+
+def test_a_row_no_build_rewrote_is_not_compared(history):
+    assert history["carla_now"] == [("By hand",)]
+    carla = [row for row in history["changed"] if row[0] == "gc-carla"]
+    assert carla == [row for row in history["first"] if row[0] == "gc-carla"]
+    assert all(city != "By hand" for _, city, _ in history["changed"])

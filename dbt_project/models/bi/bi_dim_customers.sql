@@ -54,7 +54,8 @@ final as (
         customers.churn_risk,
         customers.predicted_12m_value,
         customers.engagement_score,
-        customers.preferred_channel
+        customers.preferred_channel,
+        customers.row_changed_at
 
     from customers
 

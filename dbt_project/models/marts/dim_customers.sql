@@ -7,7 +7,8 @@
     consent and metrics. A build rebuilds the customers whose profile was resolved
     since the last build or whose orders, consent or metrics differ from what their
     row holds (narrow comparisons, so a million rows are not compared whole), and a
-    post-hook deletes the customers merged away.
+    post-hook deletes the customers merged away. Each row written is stamped with the
+    build's time, `row_changed_at`: the snapshot compares only those.
 -#}
 
 {{
@@ -156,6 +157,11 @@ changed_customers as (
     select golden_id from consent_changed
     union
     select golden_id from metrics_changed
+    {%- if newest_in_this('row_changed_at') is none %}
+    union
+    -- a table from before `row_changed_at`: every row is written once to get its stamp
+    select golden_id from {{ ref('stg_identity__golden_profiles') }}
+    {%- endif %}
 
 ),
 {% endif %}
@@ -237,8 +243,10 @@ final as (
         coalesce(email_consent.can_contact, false) as can_email,
         coalesce(sms_consent.can_contact, false) as can_sms,
         {%- for column in metric_columns %}
-        metrics.{{ column }}{{ ',' if not loop.last }}
+        metrics.{{ column }},
         {%- endfor %}
+        -- every row a build writes (the snapshot and a BI extract take those since)
+        {{ utc_now() }} as row_changed_at
 
     from customers as golden_profiles
     left join members
