@@ -141,6 +141,11 @@ LATER_CHANGES = f"""
          'd2');
     insert into raw_erp.deletions values
         ('partners', '21', '2025-07-24T10:00:00Z', {LATER_LOAD}, 'ed2');
+    -- Ben's address is put on Odoo's blacklist again (a new entry): it reaches him only
+    -- through his records' emails (no record of his is loaded or re-resolved)
+    insert into raw_erp.blacklist values
+        (3, 'ben.mueller@example.com', true, '2025-07-24 10:00:00', '2025-07-24 10:00:00',
+         {LATER_LOAD}, 'b3');
     create table raw_social.dm_events (
         id varchar, event_type varchar, text varchar, sender_id varchar,
         dm_conversation_id varchar, created_at timestamptz, _dlt_load_id varchar,
@@ -328,3 +333,12 @@ def test_a_deletion_or_a_message_rebuilds_the_record_it_names(runs):
     assert {key: value for key, value in after[anna].items() if key != "dlt_load_id"} == \
         {key: value for key, value in before[anna].items() if key != "dlt_load_id"}
 
+
+
+def test_a_blacklisted_address_reaches_the_customer_through_their_records(runs):
+    def ben_email(run: str) -> tuple:
+        [row] = [row for row in rows_of(runs, run, "customer_consent")
+                 if (row["golden_id"], row["channel"]) == ("gc-ben", "email")]
+        return row["consent_status"], row["consent_source"], str(row["consent_updated_at"])
+    assert ben_email("first") == ("unsubscribed", "erp", "2025-04-01 08:00:00")
+    assert ben_email("incremental") == ("unsubscribed", "erp", "2025-07-24 10:00:00")

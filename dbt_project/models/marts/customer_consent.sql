@@ -36,31 +36,10 @@
     'opt_in_level', 'event_at', 'recorded_at',
 ] %}
 
+{#- Each relation is read where it is used, not through a shared CTE: DuckDB copies a
+    CTE read more than once whole (the ledger and the crosswalk hold a row per record)
+    before any filter. -#}
 with
-
-customers as (
-
-    select * from {{ ref('stg_identity__golden_profiles') }}
-
-),
-
-ledger as (
-
-    select * from {{ ref('consent_ledger') }}
-
-),
-
-crosswalk as (
-
-    select * from {{ ref('stg_identity__crosswalk') }}
-
-),
-
-customer_records as (
-
-    select * from {{ ref('int_customer_records_unioned') }}
-
-),
 
 channels as (
 
@@ -71,9 +50,16 @@ channels as (
 ),
 
 {% if is_incremental() %}
+{#- blacklist entries are rare: without a new one, no record's email is normalised -#}
+{%- set address_events_query -%}
+    select count(*) from {{ ref('consent_ledger') }}
+    where applies_to = 'email_address' and recorded_at > {{ last_build_max('loaded_at') }}
+{%- endset -%}
+{%- set new_address_events = execute
+                             and run_query(address_events_query).columns[0].values()[0] > 0 %}
 new_events as (
 
-    select * from ledger
+    select * from {{ ref('consent_ledger') }}
     where recorded_at > {{ last_build_max('loaded_at') }}
 
 ),
@@ -82,23 +68,24 @@ changed_customers as (
 
     -- re-resolved customers, and those the new events reach: through the crosswalk, or
     -- through an email of one of their records (a blacklist entry)
-    select golden_id from customers
+    select golden_id from {{ ref('stg_identity__golden_profiles') }}
     where resolved_at > {{ last_build_max('identity_resolved_at') }}
 
     union
 
     select crosswalk.golden_id
     from new_events
-    inner join crosswalk
+    inner join {{ ref('stg_identity__crosswalk') }} as crosswalk
         on new_events.source = crosswalk.source
         and new_events.source_record_id = crosswalk.source_id
     where new_events.applies_to = 'source_record'
+    {%- if new_address_events %}
 
     union
 
     select crosswalk.golden_id
-    from customer_records
-    inner join crosswalk
+    from {{ ref('int_customer_records_unioned') }} as customer_records
+    inner join {{ ref('stg_identity__crosswalk') }} as crosswalk
         on customer_records.source = crosswalk.source
         and customer_records.source_id = crosswalk.source_id
     where customer_records.email is not null
@@ -106,13 +93,14 @@ changed_customers as (
             select email_normalized from new_events
             where applies_to = 'email_address'
         )
+    {%- endif %}
 
 ),
 {% endif %}
 
 scope as (
 
-    select * from customers
+    select * from {{ ref('stg_identity__golden_profiles') }}
     {% if is_incremental() %}
     where golden_id in (select golden_id from changed_customers)
     {% endif %}
@@ -123,7 +111,7 @@ scoped_crosswalk as (
 
     -- narrowed before the ledger is read: an incremental build maps only the events of
     -- the customers it redoes
-    select * from crosswalk
+    select * from {{ ref('stg_identity__crosswalk') }}
     where golden_id in (select golden_id from scope)
 
 ),
@@ -134,7 +122,7 @@ customer_emails as (
         scoped_crosswalk.golden_id,
         {{ normalize_email('customer_records.email') }} as email_normalized
 
-    from customer_records
+    from {{ ref('int_customer_records_unioned') }} as customer_records
     inner join scoped_crosswalk
         on customer_records.source = scoped_crosswalk.source
         and customer_records.source_id = scoped_crosswalk.source_id
@@ -150,7 +138,7 @@ record_events as (
         ledger.{{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
 
-    from ledger
+    from {{ ref('consent_ledger') }} as ledger
     inner join scoped_crosswalk
         on ledger.source = scoped_crosswalk.source
         and ledger.source_record_id = scoped_crosswalk.source_id
@@ -166,7 +154,7 @@ address_events as (
         ledger.{{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
 
-    from ledger
+    from {{ ref('consent_ledger') }} as ledger
     inner join customer_emails
         on ledger.email_normalized = customer_emails.email_normalized
     where ledger.applies_to = 'email_address'
