@@ -8,21 +8,28 @@
     table, in its order. It compares whole rows, so on a wide table (dim_customers) a
     narrower test of what changed is cheaper: there, compare the inputs instead.
 
-        {{ only_changed_rows('final') }}
+        {{ only_changed_rows('final', stamp='row_changed_at') }}
 
+    With `stamp`, each row written carries the build's time in that column (left out of
+    the comparison), so readers and tests can take the rows changed since.
     Pair it with `delete_gone_keys` as a post-hook, for keys that left the population.
 -#}
-{% macro only_changed_rows(cte) -%}
-    {%- if is_incremental() -%}
+{% macro only_changed_rows(cte, stamp=none) -%}
+    {#- a table from before `stamp` is written whole once, so that every row gets one -#}
+    {%- if is_incremental() and (stamp is none or newest_in_this(stamp) is not none) -%}
         {%- set names = [] -%}
-        {%- for column in adapter.get_columns_in_relation(this) -%}
+        {%- for column in adapter.get_columns_in_relation(this)
+                if stamp is none or column.name | lower != stamp | lower -%}
             {%- do names.append(adapter.quote(column.name)) -%}
         {%- endfor -%}
-        select {{ names | join(', ') }} from {{ cte }}
-        except
-        select {{ names | join(', ') }} from {{ this }}
+        select {{ names | join(', ') }}{{ ', ' ~ utc_now() ~ ' as ' ~ stamp if stamp }}
+        from (
+            select {{ names | join(', ') }} from {{ cte }}
+            except
+            select {{ names | join(', ') }} from {{ this }}
+        ) as changed_rows
     {%- else -%}
-        select * from {{ cte }}
+        select *{{ ', ' ~ utc_now() ~ ' as ' ~ stamp if stamp }} from {{ cte }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -38,6 +38,15 @@
     deleted by a load (merge replaces it; erasure deletes its children with it).
     Old rows are not re-tested by a build after a test or the view's SQL changed:
     `dbt test` (every row) is the check then.
+
+    The customer marts whose every written row carries the build's time in
+    `row_changed_at` (meta `tests_scope: row_changed`: dim_customers, customer_metrics,
+    customer_consent) are scoped by that stamp: their pre-hook
+    `record_row_stamped_build()` logs the newest stamp the table held before the build
+    in `dbt_meta.row_stamped_builds`, and their tests read the rows stamped after the
+    one logged by the first build after the last whose tests passed. A row no build
+    rewrote cannot have changed, so it is not read again; delete+insert by key keeps
+    keys unique across the table.
 -#}
 
 {% macro incremental_builds_relation() -%}
@@ -71,6 +80,41 @@
         recorded_at {{ dbt.type_timestamp() }} not null,
         covered_load_id {{ dbt.type_string() }},
         tests_passed boolean
+    )
+{%- endmacro %}
+
+{% macro row_stamped_builds_relation() -%}
+    {{ adapter.quote('dbt_meta') }}.{{ adapter.quote('row_stamped_builds') }}
+{%- endmacro %}
+
+{#- on-run-start: the log of the row-stamped marts' builds. -#}
+{% macro create_row_stamped_builds_log() -%}
+    create schema if not exists {{ adapter.quote('dbt_meta') }};
+    create table if not exists {{ row_stamped_builds_relation() }} (
+        model {{ dbt.type_string() }} not null,
+        invocation_id {{ dbt.type_string() }} not null,
+        recorded_at {{ dbt.type_timestamp() }} not null,
+        full_build boolean not null,
+        changed_after {{ dbt.type_timestamp() }} not null,
+        tests_passed boolean
+    )
+{%- endmacro %}
+
+{#- Whether a model with this meta has its tests scoped by `row_changed_at`. -#}
+{% macro is_row_stamped(meta) -%}
+    {{ return((meta or {}).get('tests_scope') == 'row_changed') }}
+{%- endmacro %}
+
+{#- A pre-hook of a row-stamped mart: the newest stamp its table held before the build. -#}
+{% macro record_row_stamped_build() -%}
+    insert into {{ row_stamped_builds_relation() }}
+        (model, invocation_id, recorded_at, full_build, changed_after)
+    values (
+        '{{ this.identifier }}',
+        '{{ invocation_id }}',
+        {{ dbt.current_timestamp() }},
+        {{ 'false' if is_incremental() else 'true' }},
+        {{ last_build_max('row_changed_at') }}
     )
 {%- endmacro %}
 
@@ -118,8 +162,15 @@
     {%- endfor -%}
     {%- for node, passed in verdicts.items() -%}
     {%- set attached = graph.nodes.get(node) -%}
-    {%- set load_scoped = attached is not none and is_load_scoped(attached.config.meta) -%}
-    update {{ load_scoped_builds_relation() if load_scoped else incremental_builds_relation() }}
+    {%- set meta = attached.config.meta if attached is not none else {} -%}
+    {%- if is_load_scoped(meta) -%}
+        {%- set log = load_scoped_builds_relation() -%}
+    {%- elif is_row_stamped(meta) -%}
+        {%- set log = row_stamped_builds_relation() -%}
+    {%- else -%}
+        {%- set log = incremental_builds_relation() -%}
+    {%- endif %}
+    update {{ log }}
     set tests_passed = {{ 'true' if passed else 'false' }}
     where model = '{{ node.split('.')[-1] }}' and invocation_id = '{{ invocation_id }}';
     {% endfor -%}
@@ -155,6 +206,58 @@
         {{ return(none) }}
     {%- endif -%}
     {{ return(row) }}
+{%- endmacro %}
+
+{#- The stamp the tests of the row-stamped `model` start after in this invocation, or
+    none for every row. -#}
+{% macro recorded_row_stamp(model) -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set log = adapter.get_relation(database=target.database, schema='dbt_meta',
+                                       identifier='row_stamped_builds') -%}
+    {%- if log is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set query -%}
+        select
+            min(changed_after),
+            sum(case when invocation_id = '{{ invocation_id }}' then 1 else 0 end),
+            sum(case when full_build then 1 else 0 end)
+        from {{ log }}
+        where model = '{{ model }}'
+            and recorded_at > (
+                select max(recorded_at) from {{ log }}
+                where model = '{{ model }}' and tests_passed
+            )
+    {%- endset -%}
+    {%- set row = run_query(query).rows[0] -%}
+    {#- narrowed only when this invocation built it incrementally after a passed build -#}
+    {%- if not row[1] or row[2] -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(row[0]) }}
+{%- endmacro %}
+
+{#- The rows of a row-stamped mart the test `model` reads, or none for every row. -#}
+{% macro row_stamped_where(tested, relation) -%}
+    {%- set attached = graph.nodes.get(model.attached_node) if model.attached_node else none -%}
+    {%- if attached is none or attached.name != relation.identifier
+            or not is_row_stamped(attached.config.meta) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set changed_after = recorded_row_stamp(relation.identifier) -%}
+    {%- if changed_after is none -%}
+        {{ return(tested) }}
+    {%- endif -%}
+    {%- set narrowed -%}
+        (
+            select * from {{ tested }}
+            where row_changed_at > cast('{{ changed_after }}' as {{ dbt.type_timestamp() }})
+                or row_changed_at is null
+        ) dbt_row_scope
+    {%- endset -%}
+    {{ return(narrowed) }}
 {%- endmacro %}
 
 {#- The load id the tests of `model` start after in this invocation, or none for every row. -#}
@@ -225,6 +328,10 @@
     {%- set load_scoped = load_scoped_where(tested, relation) -%}
     {%- if load_scoped is not none -%}
         {{ return(load_scoped) }}
+    {%- endif -%}
+    {%- set row_stamped = row_stamped_where(tested, relation) -%}
+    {%- if row_stamped is not none -%}
+        {{ return(row_stamped) }}
     {%- endif -%}
     {%- set watermarks = recorded_build_watermarks(relation.identifier) -%}
     {%- if watermarks is none -%}

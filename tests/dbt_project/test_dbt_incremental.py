@@ -42,10 +42,14 @@ def relation(name: str) -> str:
     return f"intermediate.{name}" if name == RECORDS else f"marts.{name}"
 
 
+#: the customer marts stamp each row they write with the build's time
+STAMPED = ("dim_customers", "customer_metrics", "customer_consent")
+
+
 def every_column(name: str) -> str:
     """`*`, without the stamp of the build that wrote a row: a full rebuild writes every
-    row now (`stamps` follows it)."""
-    return "* exclude (row_changed_at)" if name == "dim_customers" else "*"
+    row now (`stamps` follows dim_customers')."""
+    return "* exclude (row_changed_at)" if name in STAMPED else "*"
 
 
 def marts(warehouse: Path) -> dict[str, list[tuple]]:

@@ -26,6 +26,8 @@
         unique_key='golden_id',
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
+        meta={'tests_scope': 'row_changed'},
+        pre_hook="{{ record_row_stamped_build() }}",
         post_hook="{{ delete_gone_keys('golden_id', ref('stg_identity__golden_profiles')) }}",
     )
 }}
@@ -70,6 +72,10 @@ changed_customers as (
     -- through an email of one of their records (a blacklist entry)
     select golden_id from {{ ref('stg_identity__golden_profiles') }}
     where resolved_at > {{ last_build_max('identity_resolved_at') }}
+    {%- if newest_in_this('row_changed_at') is none %}
+        -- a table from before `row_changed_at`: every row is written once to get its stamp
+        or true
+    {%- endif %}
 
     union
 
@@ -217,7 +223,9 @@ final as (
         customers.resolved_at as identity_resolved_at,
         ranked.event_key as consent_event_key,
         ranked.method as consent_method,
-        ranked.opt_in_level
+        ranked.opt_in_level,
+        -- every row a build writes (dim_customers and the tests take those since)
+        {{ utc_now() }} as row_changed_at
 
     from scope as customers
     cross join channels

@@ -11,6 +11,8 @@
         unique_key='golden_id',
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
+        meta={'tests_scope': 'row_changed'},
+        pre_hook="{{ record_row_stamped_build() }}",
         post_hook="{{ delete_gone_keys('golden_id', ref('stg_identity__golden_profiles')) }}",
     )
 }}
@@ -269,4 +271,4 @@ final as (
 
 )
 
-{{ only_changed_rows('final') }}
+{{ only_changed_rows('final', stamp='row_changed_at') }}

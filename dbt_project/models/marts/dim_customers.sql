@@ -5,8 +5,9 @@
     Incremental: a row is a function of the customer's profile (identity rewrites it,
     with a new `resolved_at`, whenever it touches the cluster or its members), orders,
     consent and metrics. A build rebuilds the customers whose profile was resolved
-    since the last build or whose orders, consent or metrics differ from what their
-    row holds (narrow comparisons, so a million rows are not compared whole), and a
+    since the last build, whose orders differ from what their row holds (a narrow
+    comparison), or whose consent or metrics rows were rewritten since (their
+    `row_changed_at`), so a million rows are not compared whole, and a
     post-hook deletes the customers merged away. Each row written is stamped with the
     build's time, `row_changed_at`: the snapshot compares only those.
 -#}
@@ -17,11 +18,13 @@
         unique_key='golden_id',
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
+        meta={'tests_scope': 'row_changed'},
+        pre_hook="{{ record_row_stamped_build() }}",
         post_hook="{{ delete_gone_keys('golden_id', ref('stg_identity__golden_profiles')) }}",
     )
 }}
 
-{#- copied from customer_metrics, and compared with it to find the rows to rebuild -#}
+{#- copied from customer_metrics; a customer whose metrics row changed is rebuilt -#}
 {%- set metric_columns = [
     'rfm_segment', 'churn_risk', 'predicted_12m_value', 'engagement_score',
     'preferred_channel',
@@ -116,33 +119,17 @@ orders_changed as (
 
 consent_changed as (
 
-    select current_rows.golden_id
-
-    from current_rows
-    left join email_consent
-        on current_rows.golden_id = email_consent.golden_id
-    left join sms_consent
-        on current_rows.golden_id = sms_consent.golden_id
-    where coalesce(email_consent.consent_status, 'unknown') <> current_rows.email_consent_status
-        or email_consent.consent_source is distinct from current_rows.email_consent_source
-        or email_consent.consent_updated_at
-            is distinct from current_rows.email_consent_updated_at
-        or coalesce(email_consent.can_contact, false) <> current_rows.can_email
-        or coalesce(sms_consent.can_contact, false) <> current_rows.can_sms
+    -- the consent and metrics rows their builds rewrote since this table's last build
+    -- (both stamp every row they write; the stamps share the warehouse's clock)
+    select golden_id from {{ ref('customer_consent') }}
+    where row_changed_at > {{ last_build_max('row_changed_at') }}
 
 ),
 
 metrics_changed as (
 
-    select current_rows.golden_id
-
-    from current_rows
-    left join metrics
-        on current_rows.golden_id = metrics.golden_id
-    where
-        {%- for column in metric_columns %}
-        {{ 'or ' if not loop.first }}metrics.{{ column }} is distinct from current_rows.{{ column }}
-        {%- endfor %}
+    select golden_id from {{ ref('customer_metrics') }}
+    where row_changed_at > {{ last_build_max('row_changed_at') }}
 
 ),
 
