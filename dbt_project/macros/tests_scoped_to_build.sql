@@ -176,21 +176,24 @@
     {% endfor -%}
 {%- endmacro %}
 
-{#- The watermarks to test `model` from in this invocation, or none for every row. -#}
-{% macro recorded_build_watermarks(model) -%}
+{#- The smallest of each `watermarks` column that the builds of `model` logged in the
+    `dbt_meta` table `log_name` since its last build whose tests passed, or none for
+    every row: narrowed only when this invocation built it incrementally after a passed
+    build (none before the first build, or from commands that skip on-run-start). -#}
+{% macro watermarks_since_last_passed_build(log_name, model, watermarks) -%}
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
-    {#- none before the first build, or from commands that skip on-run-start (compile) -#}
     {%- set log = adapter.get_relation(database=target.database, schema='dbt_meta',
-                                       identifier='incremental_builds') -%}
+                                       identifier=log_name) -%}
     {%- if log is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set query -%}
         select
-            min(loaded_after),
-            min(resolved_after),
+            {%- for column in watermarks %}
+            min({{ column }}),
+            {%- endfor %}
             sum(case when invocation_id = '{{ invocation_id }}' then 1 else 0 end),
             sum(case when full_build then 1 else 0 end)
         from {{ log }}
@@ -201,42 +204,23 @@
             )
     {%- endset -%}
     {%- set row = run_query(query).rows[0] -%}
-    {#- narrowed only when this invocation built it incrementally after a passed build -#}
-    {%- if not row[2] or row[3] -%}
+    {%- if not row[-2] or row[-1] -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return(row) }}
+    {{ return(row[:watermarks | length]) }}
 {%- endmacro %}
 
-{#- The stamp the tests of the row-stamped `model` start after in this invocation, or
-    none for every row. -#}
+{#- The load and resolution watermarks the tests of the fact `model` start after. -#}
+{% macro recorded_build_watermarks(model) -%}
+    {{ return(watermarks_since_last_passed_build('incremental_builds', model,
+                                                 ['loaded_after', 'resolved_after'])) }}
+{%- endmacro %}
+
+{#- The stamp the tests of the row-stamped mart `model` start after. -#}
 {% macro recorded_row_stamp(model) -%}
-    {%- if not execute -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set log = adapter.get_relation(database=target.database, schema='dbt_meta',
-                                       identifier='row_stamped_builds') -%}
-    {%- if log is none -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set query -%}
-        select
-            min(changed_after),
-            sum(case when invocation_id = '{{ invocation_id }}' then 1 else 0 end),
-            sum(case when full_build then 1 else 0 end)
-        from {{ log }}
-        where model = '{{ model }}'
-            and recorded_at > (
-                select max(recorded_at) from {{ log }}
-                where model = '{{ model }}' and tests_passed
-            )
-    {%- endset -%}
-    {%- set row = run_query(query).rows[0] -%}
-    {#- narrowed only when this invocation built it incrementally after a passed build -#}
-    {%- if not row[1] or row[2] -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {{ return(row[0]) }}
+    {%- set watermarks = watermarks_since_last_passed_build('row_stamped_builds', model,
+                                                            ['changed_after']) -%}
+    {{ return(watermarks[0] if watermarks is not none else none) }}
 {%- endmacro %}
 
 {#- The rows of a row-stamped mart the test `model` reads, or none for every row. -#}
