@@ -215,6 +215,39 @@ def test_every_built_mart_column_is_documented(build, warehouse, schema):
     assert documented >= (6 if schema == "marts" else 1)
 
 
+def test_declared_not_null_constraints_are_enforced_by_the_warehouse(build, warehouse):
+    # a mart column with a `not_null` constraint carries no `not_null` test: the table
+    # refuses the NULL, so no build can write one (a test there could never fail)
+    manifest = json.loads((build / "target" / "manifest.json").read_text())
+    declared = {
+        (node["schema"], node["alias"], column["name"])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"]["contract"]["enforced"]
+        and node["config"]["materialized"] in ("table", "incremental")
+        for column in node["columns"].values()
+        if any(c["type"] == "not_null" for c in column.get("constraints", []))
+    }
+    enforced = set(warehouse.execute(
+        "select schema_name, table_name, unnest(constraint_column_names) "
+        "from duckdb_constraints() where constraint_type = 'NOT NULL'").fetchall())
+    assert len(declared) >= 10 and declared <= enforced, declared - enforced
+    tested_not_null = {
+        (manifest["nodes"][test["attached_node"]]["schema"],
+         manifest["nodes"][test["attached_node"]]["alias"], test["column_name"])
+        for test in manifest["nodes"].values()
+        if test["resource_type"] == "test"
+        and (test.get("test_metadata") or {}).get("name") == "not_null"
+    }
+    # row_changed_at keeps its test: tables from before the column gained it unconstrained
+    assert declared & tested_not_null <= {("marts", "dim_customers", "row_changed_at")}
+    warehouse.execute("begin")
+    try:
+        with pytest.raises(duckdb.ConstraintException):
+            warehouse.execute("insert into marts.fct_orders (order_key) values (null)")
+    finally:
+        warehouse.execute("rollback")
+
+
 def models_of(manifest: dict, schema: str) -> dict:
     return {node["alias"]: node for node in manifest["nodes"].values()
             if node["resource_type"] == "model" and node["schema"] == schema}
