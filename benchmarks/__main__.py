@@ -90,7 +90,8 @@ def bench_pipeline(people: int, root: Path, labels: tuple[str, ...] = PIPELINE_R
             runs.append({"run": label, "success": success,
                          "seconds": round(time.perf_counter() - started, 1),
                          "steps": step_seconds(instance, run_id),
-                         "dbt_seconds": dbt_seconds(run_id)})
+                         "dbt_seconds": dbt_seconds(run_id),
+                         "dbt_slowest_nodes": dbt_slowest_nodes(run_id)})
     full, incremental = runs[:2]
 
     def dbt_ratio(run: dict) -> float:
@@ -114,6 +115,20 @@ def dbt_seconds(run_id: str) -> dict[str, float]:
     for results in sorted(DBT_TARGET.glob(f"*-{run_id[:7]}-*/run_results.json")):
         step = results.parent.name.rsplit("-", 2)[0]
         out[step] = round(json.loads(results.read_text())["elapsed_time"], 1)
+    return out
+
+
+def dbt_slowest_nodes(run_id: str, top: int = 12) -> dict[str, dict[str, float]]:
+    """The `top` dbt nodes of each dbt step of a run by their own time (seconds, from the
+    same run_results), so a bench shows which models and tests an incremental build
+    still pays for. Nodes run in parallel: these overlap and do not add up to the step."""
+    out = {}
+    for results in sorted(DBT_TARGET.glob(f"*-{run_id[:7]}-*/run_results.json")):
+        step = results.parent.name.rsplit("-", 2)[0]
+        nodes = json.loads(results.read_text())["results"]
+        slowest = sorted(nodes, key=lambda node: -node["execution_time"])[:top]
+        out[step] = {node["unique_id"].split(".", 2)[-1]: round(node["execution_time"], 2)
+                     for node in slowest}
     return out
 
 

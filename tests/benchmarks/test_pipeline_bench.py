@@ -20,6 +20,11 @@ def test_pipeline_bench_runs_full_then_after_a_change(tmp_path, monkeypatch):
         # dbt's own time, read from the run_results of this run's two dbt steps
         assert set(run["dbt_seconds"]) == {"dbt_before_identity", "dbt_after_identity"}
         assert all(seconds > 0 for seconds in run["dbt_seconds"].values())
+        # and which of their nodes took longest, the slowest first
+        assert set(run["dbt_slowest_nodes"]) == set(run["dbt_seconds"])
+        for nodes in run["dbt_slowest_nodes"].values():
+            assert 0 < len(nodes) <= 12
+            assert list(nodes.values()) == sorted(nodes.values(), reverse=True)
     assert result["incremental_ratio"] > 0 and result["dbt_incremental_ratio"] > 0
     with duckdb.connect(str(tmp_path / "cdp-200.duckdb"), read_only=True) as warehouse:
         # identity ran on both: the change's new person got a golden id of their own
