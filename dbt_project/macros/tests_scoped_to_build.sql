@@ -223,25 +223,43 @@
     {{ return(watermarks[0] if watermarks is not none else none) }}
 {%- endmacro %}
 
-{#- The rows of a row-stamped mart the test `model` reads, or none for every row. -#}
-{% macro row_stamped_where(tested, relation) -%}
+{#- The model the test being compiled (`model`) checks, when that model is `relation`
+    itself (not the parent side of a `relationships` test) and its meta says
+    `tests_scope: <scope>`; else none. -#}
+{% macro model_under_scoped_test(relation, scope) -%}
     {%- set attached = graph.nodes.get(model.attached_node) if model.attached_node else none -%}
     {%- if attached is none or attached.name != relation.identifier
-            or not is_row_stamped(attached.config.meta) -%}
+            or (attached.config.meta or {}).get('tests_scope') != scope -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(attached) }}
+{%- endmacro %}
+
+{#- `tested` narrowed to the rows `condition` keeps, as a subquery named `alias`. -#}
+{% macro tested_rows_where(tested, condition, alias) -%}
+    {%- set narrowed -%}
+        (
+            select * from {{ tested }}
+            where {{ condition }}
+        ) {{ alias }}
+    {%- endset -%}
+    {{ return(narrowed) }}
+{%- endmacro %}
+
+{#- The rows of a row-stamped mart the test `model` reads, or none for every row. -#}
+{% macro row_stamped_where(tested, relation) -%}
+    {%- if model_under_scoped_test(relation, 'row_changed') is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set changed_after = recorded_row_stamp(relation.identifier) -%}
     {%- if changed_after is none -%}
         {{ return(tested) }}
     {%- endif -%}
-    {%- set narrowed -%}
-        (
-            select * from {{ tested }}
-            where row_changed_at > cast('{{ changed_after }}' as {{ dbt.type_timestamp() }})
-                or row_changed_at is null
-        ) dbt_row_scope
+    {%- set condition -%}
+        row_changed_at > cast('{{ changed_after }}' as {{ dbt.type_timestamp() }})
+            or row_changed_at is null
     {%- endset -%}
-    {{ return(narrowed) }}
+    {{ return(tested_rows_where(tested, condition, 'dbt_row_scope')) }}
 {%- endmacro %}
 
 {#- The load id the tests of `model` start after in this invocation, or none for every row. -#}
@@ -279,9 +297,8 @@
 
 {#- The rows of a load-scoped staging view the test `model` reads, or none for every row. -#}
 {% macro load_scoped_where(tested, relation) -%}
-    {%- set attached = graph.nodes.get(model.attached_node) if model.attached_node else none -%}
-    {%- if attached is none or attached.name != relation.identifier
-            or not is_load_scoped(attached.config.meta) -%}
+    {%- set attached = model_under_scoped_test(relation, 'load') -%}
+    {%- if attached is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set test_name = model.test_metadata.name if model.test_metadata else '' -%}
@@ -293,7 +310,8 @@
         {{ return(tested) }}
     {%- endif -%}
     {#- materialized (DuckDB and Postgres 12+): the load id filter runs first, on the
-        whole view, and the test's own predicates only on the rows it kept -#}
+        whole view, and the test's own predicates only on the rows it kept (so not
+        `tested_rows_where`, whose filter the database may apply after them) -#}
     {%- set narrowed -%}
         (
             with dbt_load_scope as materialized (
@@ -321,14 +339,11 @@
     {%- if watermarks is none -%}
         {{ return(tested) }}
     {%- endif -%}
-    {%- set narrowed -%}
-        (
-            select * from {{ tested }}
-            where loaded_at > cast('{{ watermarks[0] }}' as {{ dbt.type_timestamp() }})
-                or identity_resolved_at > cast('{{ watermarks[1] }}' as {{ dbt.type_timestamp() }})
-                or loaded_at is null
-                or identity_resolved_at is null
-        ) dbt_build_scope
+    {%- set condition -%}
+        loaded_at > cast('{{ watermarks[0] }}' as {{ dbt.type_timestamp() }})
+            or identity_resolved_at > cast('{{ watermarks[1] }}' as {{ dbt.type_timestamp() }})
+            or loaded_at is null
+            or identity_resolved_at is null
     {%- endset -%}
-    {{ return(narrowed) }}
+    {{ return(tested_rows_where(tested, condition, 'dbt_build_scope')) }}
 {%- endmacro %}
