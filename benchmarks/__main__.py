@@ -1,6 +1,7 @@
 """`make bench`: world generation at scale, connectors, identity, and the whole pipeline.
 
-    python -m benchmarks [world|connectors|identity|pipeline|privacy] [--world-people 100000]
+    python -m benchmarks [world|connectors|identity|pipeline|privacy|dbt-incremental]
+                         [--world-people 100000]
                          [--connector-people 20000] [--identity-people 10000 100000]
                          [--identity-scale 1000000]
                          [--pipeline-people 5000 20000] [--privacy-warehouse FILE]
@@ -11,7 +12,10 @@ With a bench named, only that one runs (e.g. `python -m benchmarks connectors
 
 `--keep DIR` runs in DIR and leaves its worlds, warehouses and state there (to
 time dbt or identity again on a warehouse at scale); without it a temporary
-directory is used and removed.
+directory is used and removed. `python -m benchmarks dbt-incremental --keep DIR
+--pipeline-people N` then changes another 1% of that kept pipeline world, runs it up
+to identity and times dbt's build after identity from the CLI on copies of the result
+(minutes, where the pipeline bench takes most of an hour; benchmarks/dbt_incremental.py).
 
 Results are printed and written to `.cdpkit/bench/results.json` (one bench alone:
 `.cdpkit/bench/<bench>.json`).
@@ -30,6 +34,7 @@ from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance
 
+from benchmarks import dbt_incremental
 from benchmarks import identity as identity_bench
 from benchmarks import privacy as privacy_bench
 from benchmarks.connectors import bench_connectors, format_table
@@ -150,7 +155,8 @@ def step_seconds(instance: DagsterInstance, run_id: str) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("only", nargs="?",
-                        choices=("world", "connectors", "identity", "pipeline", "privacy"),
+                        choices=("world", "connectors", "identity", "pipeline", "privacy",
+                                 "dbt-incremental"),
                         help="run only this bench")
     parser.add_argument("--world-people", type=int, default=100_000)
     parser.add_argument("--pipeline-people", type=int, nargs="*", default=[5000, 20000])
@@ -165,6 +171,9 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="run in DIR and keep its worlds, warehouses and state")
     args = parser.parse_args()
+    if args.only == "dbt-incremental" and not args.keep:
+        parser.error("dbt-incremental needs --keep DIR, a directory an earlier "
+                     "`pipeline --keep DIR` run left")
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
     root = args.keep or Path(tempfile.mkdtemp(prefix="cdpkit-bench-"))
@@ -189,6 +198,12 @@ def main() -> int:
         for people in args.pipeline_people if args.only in (None, "pipeline") else []:
             print(f"whole pipeline, {people:,} people ...", flush=True)
             results.append(bench_pipeline(people, root))
+            print(json.dumps(results[-1]), flush=True)
+        if args.only == "dbt-incremental":
+            people = args.pipeline_people[0]
+            print(f"dbt after identity, after a further 1% change, {people:,} people ...",
+                  flush=True)
+            results.append(dbt_incremental.bench_dbt_incremental(root, people))
             print(json.dumps(results[-1]), flush=True)
         if args.only in (None, "privacy"):
             print("privacy: the suppression step at load ...", flush=True)

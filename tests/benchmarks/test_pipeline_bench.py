@@ -6,6 +6,7 @@ from __future__ import annotations
 import duckdb
 
 from benchmarks.__main__ import PIPELINE_RUNS, bench_pipeline
+from benchmarks.dbt_incremental import bench_dbt_incremental
 
 
 def test_pipeline_bench_runs_full_then_after_a_change(tmp_path, monkeypatch):
@@ -34,3 +35,24 @@ def test_pipeline_bench_runs_full_then_after_a_change(tmp_path, monkeypatch):
         touchpoints = warehouse.execute(
             "select count(*) from marts.fct_touchpoints").fetchone()[0]
     assert runs == 2 and touchpoints > 0
+    # the dbt-incremental bench takes that kept directory on: another change, the
+    # pipeline up to identity, then dbt's build after identity from the CLI on a copy
+    dbt_bench = bench_dbt_incremental(tmp_path, 200, seed=9, threads=(1,), repeats=1)
+    assert dbt_bench["success"]
+    (run,) = dbt_bench["runs"]
+    assert run["elapsed"] > 0 and run["nodes"] > 50
+    assert list(run["slowest_nodes"].values()) == sorted(run["slowest_nodes"].values(),
+                                                         reverse=True)
+    with duckdb.connect(str(tmp_path / "cdp-200.duckdb"), read_only=True) as warehouse:
+        # identity ran a third time (the kept warehouse moved on with the change), while
+        # the dbt build ran on a copy: the kept marts are the second run's
+        runs = warehouse.execute(
+            "select count(distinct resolved_at) from identity.identity_events "
+            "where event = 'new'").fetchone()[0]
+        newest_mart_row = warehouse.execute(
+            "select max(row_changed_at) from marts.dim_customers").fetchone()[0]
+    assert runs == 3
+    copy = tmp_path / "dbt-incremental" / "state" / "cdp-200.duckdb"
+    with duckdb.connect(str(copy), read_only=True) as state:
+        assert state.execute("select max(row_changed_at) from marts.dim_customers"
+                             ).fetchone()[0] == newest_mart_row
