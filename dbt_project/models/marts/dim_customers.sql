@@ -56,26 +56,6 @@ metrics as (
 
 ),
 
-consent as (
-
-    select * from {{ ref('customer_consent') }}
-
-),
-
-email_consent as (
-
-    select * from consent
-    where channel = 'email'
-
-),
-
-sms_consent as (
-
-    select * from consent
-    where channel = 'sms'
-
-),
-
 customer_orders as (
 
     select
@@ -240,10 +220,13 @@ final as (
         on golden_profiles.golden_id = members.golden_id
     left join customer_orders
         on golden_profiles.golden_id = customer_orders.golden_id
-    left join email_consent
+    -- the mart itself, not one CTE read for both channels (DuckDB would copy all of it)
+    left join {{ ref('customer_consent') }} as email_consent
         on golden_profiles.golden_id = email_consent.golden_id
-    left join sms_consent
+        and email_consent.channel = 'email'
+    left join {{ ref('customer_consent') }} as sms_consent
         on golden_profiles.golden_id = sms_consent.golden_id
+        and sms_consent.channel = 'sms'
     left join metrics
         on golden_profiles.golden_id = metrics.golden_id
 
