@@ -3,6 +3,8 @@ world changed, both through Dagster, both succeed and report every step."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from benchmarks.__main__ import PIPELINE_RUNS, bench_pipeline
@@ -27,13 +29,9 @@ def test_pipeline_bench_runs_full_then_after_a_change(tmp_path, monkeypatch):
             assert 0 < len(nodes) <= 12
             assert list(nodes.values()) == sorted(nodes.values(), reverse=True)
     assert result["incremental_ratio"] > 0 and result["dbt_incremental_ratio"] > 0
-    with duckdb.connect(str(tmp_path / "cdp-200.duckdb"), read_only=True) as warehouse:
-        # identity ran on both: the change's new person got a golden id of their own
-        runs = warehouse.execute(
-            "select count(distinct resolved_at) from identity.identity_events "
-            "where event = 'new'").fetchone()[0]
-        touchpoints = warehouse.execute(
-            "select count(*) from marts.fct_touchpoints").fetchone()[0]
+    # identity ran on both: the change's new person got a golden id of their own
+    runs, touchpoints = warehouse_figures(
+        tmp_path / "cdp-200.duckdb", "select count(*) from marts.fct_touchpoints")
     assert runs == 2 and touchpoints > 0
     # the dbt-incremental bench takes that kept directory on: another change, the
     # pipeline up to identity, then dbt's build after identity from the CLI on a copy
@@ -43,16 +41,19 @@ def test_pipeline_bench_runs_full_then_after_a_change(tmp_path, monkeypatch):
     assert run["elapsed"] > 0 and run["nodes"] > 50
     assert list(run["slowest_nodes"].values()) == sorted(run["slowest_nodes"].values(),
                                                          reverse=True)
-    with duckdb.connect(str(tmp_path / "cdp-200.duckdb"), read_only=True) as warehouse:
-        # identity ran a third time (the kept warehouse moved on with the change), while
-        # the dbt build ran on a copy: the kept marts are the second run's
+    # identity ran a third time (the kept warehouse moved on with the change), while
+    # the dbt build ran on a copy: the kept marts are the second run's
+    newest_mart_row = "select max(row_changed_at) from marts.dim_customers"
+    runs, kept_newest = warehouse_figures(tmp_path / "cdp-200.duckdb", newest_mart_row)
+    assert runs == 3
+    copy = tmp_path / "dbt-incremental" / "state" / "cdp-200.duckdb"
+    assert warehouse_figures(copy, newest_mart_row) == (runs, kept_newest)
+
+
+def warehouse_figures(path: Path, query: str) -> tuple:
+    """How many identity runs brought a new person, and the single value of `query`."""
+    with duckdb.connect(str(path), read_only=True) as warehouse:
         runs = warehouse.execute(
             "select count(distinct resolved_at) from identity.identity_events "
             "where event = 'new'").fetchone()[0]
-        newest_mart_row = warehouse.execute(
-            "select max(row_changed_at) from marts.dim_customers").fetchone()[0]
-    assert runs == 3
-    copy = tmp_path / "dbt-incremental" / "state" / "cdp-200.duckdb"
-    with duckdb.connect(str(copy), read_only=True) as state:
-        assert state.execute("select max(row_changed_at) from marts.dim_customers"
-                             ).fetchone()[0] == newest_mart_row
+        return runs, warehouse.execute(query).fetchone()[0]
