@@ -130,10 +130,8 @@ def dbt_slowest_nodes(run_id: str, top: int = 12) -> dict[str, dict[str, float]]
     out = {}
     for results in sorted(DBT_TARGET.glob(f"*-{run_id[:7]}-*/run_results.json")):
         step = results.parent.name.rsplit("-", 2)[0]
-        nodes = json.loads(results.read_text())["results"]
-        slowest = sorted(nodes, key=lambda node: -node["execution_time"])[:top]
-        out[step] = {node["unique_id"].split(".", 2)[-1]: round(node["execution_time"], 2)
-                     for node in slowest}
+        out[step] = dbt_incremental.slowest_nodes(json.loads(results.read_text())["results"],
+                                                  top)
     return out
 
 
