@@ -33,12 +33,17 @@ def golden_profiles_suite() -> SuiteSpec:
     e = gx.expectations
     return SuiteSpec(
         name="identity.golden_profiles", asset=("identity", "golden_profiles"),
+        # one row per profile row, not per golden id: grouped by golden id, a profile
+        # stored twice would come out once and its uniqueness could never fail
         query="""
-            select profiles.golden_id, count(crosswalk.source_id) as members
+            select profiles.golden_id, coalesce(members.members, 0) as members
             from identity.golden_profiles as profiles
-            left join identity.crosswalk as crosswalk
-                on crosswalk.golden_id = profiles.golden_id
-            group by profiles.golden_id
+            left join (
+                select golden_id, count(*) as members
+                from identity.crosswalk
+                group by golden_id
+            ) as members
+                on members.golden_id = profiles.golden_id
         """,
         expectations=[
             e.ExpectColumnValuesToBeUnique(column="golden_id"),

@@ -84,6 +84,12 @@ def test_a_golden_id_without_members_fails(con):
         ("expect_column_values_to_be_between", "members")}
 
 
+def test_a_golden_profile_stored_twice_fails(con):
+    con.execute("insert into identity.golden_profiles values ('g1')")
+    assert failed(run(con, golden_profiles_suite)) == {
+        ("expect_column_values_to_be_unique", "golden_id")}
+
+
 def test_contactable_without_subscription_fails(con):
     con.execute("update marts.customer_consent set consent_status = 'unsubscribed' "
                 "where consent_key like 'g1:%'")
