@@ -135,6 +135,14 @@ LATER_CHANGES = f"""
     update identity.crosswalk set golden_id = 'gc-carla', resolved_at = '2025-07-01T00:00:00Z'
         where golden_id = 'gc-dave';
     delete from identity.golden_profiles where golden_id = 'gc-dave';
+    -- and maps Acme's Odoo contact 20, unmatched so far, to Carla: its order 503, which
+    -- no load touches, moves to her
+    insert into identity.crosswalk values
+        ('erp', '20', 'gc-carla', 'model', '2025-07-01T00:00:00Z');
+    -- and re-stamps Ben's shop customer, whose orders this sync also loads: each order
+    -- is written once, as loaded
+    update identity.crosswalk set resolved_at = '2025-07-01T00:00:00Z'
+        where source = 'shop' and source_id = 'gid://shopify/Customer/1002';
     update identity.golden_profiles set resolved_at = '2025-07-01T00:00:00Z',
         member_count = 4 where golden_id = 'gc-carla';
     -- Carla's shop customer and her Odoo contact are deleted in their sources (their
@@ -261,6 +269,17 @@ def test_a_re_resolved_person_moves_to_the_new_golden_id(runs):
                if row["channel"] == "social")
     metrics = {row["golden_id"] for row in rows_of(runs, "incremental", "customer_metrics")}
     assert "gc-ben-x" in metrics
+
+
+def test_an_order_no_load_touched_follows_its_re_resolved_customer(runs):
+    def order_503(run: str) -> dict:
+        return next(row for row in rows_of(runs, run, "fct_orders")
+                    if row["order_key"] == "erp:503")
+    assert order_503("first")["golden_id"] is None
+    assert order_503("incremental")["golden_id"] == "gc-carla"
+    lines = [row for row in rows_of(runs, "incremental", "fct_order_lines")
+             if row["order_key"] == "erp:503"]
+    assert lines and all(row["golden_id"] == "gc-carla" for row in lines)
 
 
 def test_a_merged_away_customer_leaves_every_customer_mart(runs):
