@@ -32,7 +32,7 @@ from cdpkit.demo import prepare_local_state
 from cdpkit.runner import QUIET_CONSOLE
 from cdpkit.sandbox_env import running_simulators, world_clock
 from orchestration.settings import DBT_PROJECT_DIR
-from orchestration.warehouse.assets import BUILD, PRE_IDENTITY
+from orchestration.warehouse.assets import AFTER_IDENTITY_EXCLUDE, BUILD
 
 #: the dbt CLI of the virtualenv this bench runs in
 DBT = Path(sys.executable).with_name("dbt")
@@ -108,7 +108,8 @@ def time_dbt_after_identity(state: Path, work: Path, threads: int,
         env["CDP_METRICS_AS_OF"] = metrics_as_of
     started = time.perf_counter()
     completed = subprocess.run(
-        [str(DBT), *BUILD, "--exclude", PRE_IDENTITY, "--project-dir", str(DBT_PROJECT_DIR),
+        [str(DBT), *BUILD, "--exclude", AFTER_IDENTITY_EXCLUDE,
+         "--project-dir", str(DBT_PROJECT_DIR),
          "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(work / "target"),
          "--log-path", str(work / "logs"), "--quiet"],
         env=env, capture_output=True, text=True, check=False)

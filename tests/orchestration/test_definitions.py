@@ -119,3 +119,28 @@ def test_resources_read_the_variables_the_cli_reads():
         used = {getattr(resource, field).env_var_name for field in type(resource).model_fields
                 if isinstance(getattr(resource, field), EnvVar)}
         assert {a.variable for a in args if a.required} == used, source
+
+
+def test_identity_view_tests_that_repeat_a_blocking_identity_check_stay_out(graph):
+    """The crosswalk's uniqueness, its golden ids' presence and existence, and the golden
+    ids' uniqueness are verified by blocking checks on the identity tables before dbt
+    runs after identity; the pipeline does not run dbt's copies of them again."""
+    on_views = {c.name for c in graph.asset_check_keys
+                if c.asset_key.path[-1] in ("stg_identity__crosswalk",
+                                            "stg_identity__golden_profiles")}
+    assert not {name for name in on_views if name.startswith((
+        "unique_combination_of_columns_stg_identity__crosswalk",
+        "relationships_stg_identity__crosswalk_golden_id",
+        "not_null_stg_identity__crosswalk_golden_id",
+        "unique_stg_identity__golden_profiles_golden_id"))}
+    # the tests no identity check repeats still run
+    assert any(name.startswith("accepted_values_stg_identity__crosswalk_source")
+               for name in on_views)
+    assert any(name.startswith("not_null_stg_identity__golden_profiles_golden_id")
+               for name in on_views)
+    specs = {(s.asset_key.to_user_string(), s.name): s
+             for a in defs.asset_checks or [] for s in a.check_specs}
+    for key in (("identity/crosswalk", "crosswalk_is_complete_and_consistent"),
+                ("identity/crosswalk", "gx_crosswalk_suite"),
+                ("identity/golden_profiles", "gx_golden_profiles_suite")):
+        assert specs[key].blocking, key
