@@ -27,12 +27,14 @@
     {%- if strategy.hard_deletes != 'ignore' or key is not string -%}
         {{ return(dbt.default__snapshot_staging_table(strategy, source_sql, target_relation)) }}
     {%- endif -%}
-    {#- `snapshot_query` is the CTE dbt's staging query opens with, holding `source_sql` -#}
+    {#- `snapshot_query` is the CTE dbt's staging query opens with, holding `source_sql`;
+        dbt's query reads this where it reads the history (`from <relation>`), so it
+        needs an alias: PostgreSQL refuses a subquery in FROM without one -#}
     {%- set current_versions_of_queried_keys -%}
         (
             select * from {{ target_relation }}
             where {{ key }} in (select {{ key }} from snapshot_query)
-        )
+        ) as current_versions
     {%- endset -%}
     {{ return(dbt.default__snapshot_staging_table(strategy, source_sql,
                                                   current_versions_of_queried_keys)) }}
