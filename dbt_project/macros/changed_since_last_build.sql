@@ -58,6 +58,20 @@
     cast('{{ value if value is not none else "1900-01-01 00:00:00" }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
+{#- `last_build_max(column)` as a dlt load id (epoch seconds as text, to the
+    microsecond): `raw.dlt_load_id > {{ last_build_load_id('loaded_at') }}` selects
+    the loads after that time and, compared as text on the raw column, reaches the
+    scan, where a conversion of every load id to a timestamp is computed below the
+    staging view for every row. '0' (every load) on a first build. -#}
+{% macro last_build_load_id(column) -%}
+    {%- set value = newest_in_this(column) -%}
+    {%- if value is none -%}
+    '0'
+    {%- else -%}
+    '{{ "%.6f" | format(value.replace(tzinfo=modules.pytz.utc).timestamp()) }}'
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro changed_since_last_build(alias) -%}
     (
         {{ alias }}.loaded_at > {{ last_build_max('loaded_at') }}

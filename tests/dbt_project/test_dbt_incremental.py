@@ -151,6 +151,10 @@ LATER_CHANGES = f"""
     insert into raw_shop.deletions values
         ('customers', 'gid://shopify/Customer/1003', '2025-07-24T10:00:00Z', {LATER_LOAD},
          'd2');
+    -- and Anna's cancelled order 5002 is deleted in the shop: the order is not loaded
+    -- again, nor are its lines
+    insert into raw_shop.deletions values
+        ('orders', 'gid://shopify/Order/5002', '2025-07-24T10:00:00Z', {LATER_LOAD}, 'd3');
     insert into raw_erp.deletions values
         ('partners', '21', '2025-07-24T10:00:00Z', {LATER_LOAD}, 'ed2');
     -- Ben's address is put on Odoo's blacklist again (a new entry): it reaches him only
@@ -307,6 +311,16 @@ def test_an_edited_order_loses_the_lines_it_no_longer_has(runs):
     assert ("gid://shopify/Order/5001", "POSTER-1") in lines
     assert ("gid://shopify/Order/5001", "MUG-1") not in lines
     assert ("gid://shopify/Order/5006", "MUG-1") in lines
+
+
+def test_an_order_deleted_in_the_shop_keeps_its_lines(runs):
+    def lines_of_5002(run: str) -> list[dict]:
+        return [row for row in rows_of(runs, run, "fct_order_lines")
+                if row["order_id"] == "gid://shopify/Order/5002"]
+    before, after = lines_of_5002("first"), lines_of_5002("incremental")
+    assert [row["order_line_id"] for row in after] == [row["order_line_id"] for row in before]
+    # rebuilt with its order (stamped with the deletion), from the lines the table held
+    assert after and all(str(row["loaded_at"]).startswith("2025-07-24 10:00") for row in after)
 
 
 def test_erp_lines_follow_their_own_stream(runs):

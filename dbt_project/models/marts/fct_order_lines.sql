@@ -10,6 +10,14 @@
     or deleted (Shopify sends an order's lines with it; Odoo's lines are a stream of
     their own and may arrive in another sync). A line removed from an edited order goes
     with the rest of the order's old lines.
+
+    Only the lines that can have changed are read from the sources: a Shopify order's
+    lines when a load since brought them (the connector replaces an order's lines with
+    it, so they carry that load's id, which the scan filters on), an Odoo order's when
+    the order or one of its lines was loaded or deleted since (their ids, few, are
+    written into the query as constants). The other rebuilt orders (re-resolved, or a
+    Shopify order deleted in the shop) keep the lines the table holds, with the
+    order's new golden id and status.
 -#}
 
 {{
@@ -28,17 +36,15 @@ with
     Odoo lines loaded or deleted since the last build, and only their lines are read
     and converted (none when nothing changed); a first build reads every line. -#}
 {% if is_incremental() %}
-
-erp_orders_with_changed_lines as (
-
-    -- Odoo lines are a stream of their own: a line loaded since the last build...
+{#- Odoo lines are a stream of their own: the orders with a line loaded since the last
+    build, or one Odoo deleted since -#}
+{%- set erp_orders_with_changed_lines -%}
     select cast(erp_lines.sale_order_id as {{ dbt.type_string() }}) as order_id
     from {{ ref('stg_erp__sale_order_lines') }} as erp_lines
     where {{ dlt_loaded_at('erp_lines.dlt_load_id') }} > {{ last_build_max('loaded_at') }}
 
     union
 
-    -- ...or one Odoo deleted since
     select cast(erp_lines.sale_order_id as {{ dbt.type_string() }}) as order_id
     from {{ ref('stg_erp__deletions') }} as erp_line_deletions
     inner join {{ ref('stg_erp__sale_order_lines') }} as erp_lines
@@ -46,6 +52,27 @@ erp_orders_with_changed_lines as (
             = erp_line_deletions.source_id
     where erp_line_deletions.stream = 'sale_order_lines'
         and erp_line_deletions.deleted_detected_at > {{ last_build_max('loaded_at') }}
+{%- endset %}
+{#- The Odoo orders whose lines are read again: loaded since, or with a line loaded or
+    deleted since. Read when the model compiles (fct_orders is built by then) and
+    written into the query as constants, which reach the scan below the staging view's
+    projections; past 10,000 of them the query selects them itself. -#}
+{%- set erp_reread_orders -%}
+    select order_id from {{ ref('fct_orders') }}
+    where source = 'erp' and loaded_at > {{ last_build_max('loaded_at') }}
+
+    union
+
+    {{ erp_orders_with_changed_lines }}
+{%- endset %}
+{%- set inlined_at_most = 10000 -%}
+{%- set erp_reread = run_query('select order_id from (' ~ erp_reread_orders ~ ') as reread limit '
+                               ~ (inlined_at_most + 1)).columns[0].values()
+                     if execute else [] %}
+
+erp_orders_with_changed_lines as (
+
+    {{ erp_orders_with_changed_lines }}
 
 ),
 
@@ -74,9 +101,11 @@ shop_lines as (
 
     select * from {{ ref('stg_shop__order_lines') }} as shop_lines
     {% if is_incremental() %}
-    where shop_lines.order_id in (
-        select order_id from rebuilt_orders where source = 'shop'
-    )
+    -- lines a load brought since: their load id, as text, reaches the scan
+    where shop_lines.dlt_load_id > {{ last_build_load_id('loaded_at') }}
+        and shop_lines.order_id in (
+            select order_id from rebuilt_orders where source = 'shop'
+        )
     {% endif %}
 
 ),
@@ -86,9 +115,19 @@ erp_lines as (
     select * from {{ ref('stg_erp__sale_order_lines') }} as erp_lines
     where erp_lines.is_product_line
     {% if is_incremental() %}
+        {%- if erp_reread | length == 0 %}
+        and 1 = 0
+        {%- else %}
         and cast(erp_lines.sale_order_id as {{ dbt.type_string() }}) in (
-            select order_id from rebuilt_orders where source = 'erp'
+            {%- if erp_reread | length > inlined_at_most %}
+            {{ erp_reread_orders }}
+            {%- else %}
+            {%- for order_id in erp_reread %}
+            '{{ order_id | replace("'", "''") }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+            {%- endif %}
         )
+        {%- endif %}
     {% endif %}
 
 ),
@@ -115,7 +154,8 @@ lines as (
         shop_lines.quantity * shop_lines.unit_price as line_amount,
         false as is_deleted,
         -- loaded with its order, whose load time stands for it
-        cast(null as {{ dbt.type_timestamp() }}) as loaded_at
+        cast(null as {{ dbt.type_timestamp() }}) as loaded_at,
+        false as is_held
 
     from shop_lines
 
@@ -136,12 +176,57 @@ lines as (
         greatest(
             {{ dlt_loaded_at('erp_lines.dlt_load_id') }},
             erp_line_deletions.deleted_detected_at
-        ) as loaded_at
+        ) as loaded_at,
+        false as is_held
 
     from erp_lines
     left join erp_line_deletions
         on cast(erp_lines.sale_order_line_id as {{ dbt.type_string() }})
             = erp_line_deletions.source_id
+    {%- if is_incremental() %}
+
+    union all
+
+    -- the lines of the other rebuilt orders, as the table holds them; `loaded_at` is
+    -- what the table holds for the order and its lines, which stays theirs
+    select
+        held.source,
+        held.order_id,
+        held.order_line_id,
+        held.line_position,
+        held.sku,
+        held.product_name,
+        held.quantity,
+        held.unit_price,
+        held.currency_code,
+        held.line_amount,
+        held.is_deleted,
+        held.loaded_at,
+        true as is_held
+
+    from {{ this }} as held
+    inner join rebuilt_orders
+        on held.source = rebuilt_orders.source
+        and held.order_id = rebuilt_orders.order_id
+    {%- endif %}
+
+),
+
+current_lines as (
+
+    -- an order's lines read again replace those the table holds (a Shopify order read
+    -- again brings its whole list, an Odoo order every line; a Shopify order deleted in
+    -- the shop brings none and keeps them)
+    select * from (
+        select
+            lines.*,
+            count(case when not lines.is_held then 1 end) over (
+                partition by lines.source, lines.order_id
+            ) as lines_read
+
+        from lines
+    ) as counted
+    where not counted.is_held or counted.lines_read = 0
 
 ),
 
@@ -153,7 +238,7 @@ erp_line_loads as (
         order_id,
         max(loaded_at) as loaded_at
 
-    from lines
+    from current_lines
     where source = 'erp'
     group by source, order_id
 
@@ -198,7 +283,7 @@ final as (
         changed_orders.lines_loaded_at as loaded_at,
         changed_orders.identity_resolved_at
 
-    from lines
+    from current_lines as lines
     inner join changed_orders
         on lines.source = changed_orders.source
         and lines.order_id = changed_orders.order_id
