@@ -102,9 +102,29 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- What goes inside `in (...)` to match the values `query` (one column) returns:
+    the values as quoted constants, read now, which the databases push below a view's
+    projections into the scan, where a semi-join would have the view compute every
+    row first; past `at_most` values the query itself, cheaper to send than the list;
+    '' when it returns none (the caller leaves the condition out). -#}
+{% macro values_or_query(query, at_most=10000) -%}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set found = run_query('select * from (' ~ query ~ ') as keys limit ' ~ (at_most + 1))
+                    .columns[0].values() -%}
+    {%- if found | length > at_most -%}
+        {{ return(query) }}
+    {%- endif -%}
+    {%- set quoted = [] -%}
+    {%- for value in found -%}
+        {%- do quoted.append("'" ~ (value | string | replace("'", "''")) ~ "'") -%}
+    {%- endfor -%}
+    {{ return(quoted | join(', ')) }}
+{%- endmacro %}
+
 {% macro records_loaded_since(relation, key, newest, changed_by=none, changed_key=none,
                               changed_where='1 = 1') -%}
-    {%- set inlined_at_most = 10000 -%}
     select * from {{ relation }}
     {%- if newest is not none %}
     where dlt_load_id > '{{ newest }}'
@@ -114,19 +134,13 @@
         where dlt_load_id > '{{ newest }}' and ({{ changed_where }})
             and {{ changed_key }} is not null
     {%- endset %}
-    {%- set found = run_query(changed_keys ~ ' limit ' ~ (inlined_at_most + 1))
-                    .columns[0].values() %}
-    {%- if found | length > 0 %}
+    {%- set changed = values_or_query(changed_keys) %}
+    {%- if changed %}
 
     union
 
     select * from {{ relation }}
-    where {{ key }} in (
-        {%- if found | length > inlined_at_most %}{{ changed_keys }}
-        {%- else %}
-        {%- for value in found %}'{{ value | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor %}
-        {%- endif -%}
-    )
+    where {{ key }} in ({{ changed }})
     {%- endif %}
     {%- endif %}
     {%- endif %}

@@ -54,9 +54,8 @@ with
         and erp_line_deletions.deleted_detected_at > {{ last_build_max('loaded_at') }}
 {%- endset %}
 {#- The Odoo orders whose lines are read again: loaded since, or with a line loaded or
-    deleted since. Read when the model compiles (fct_orders is built by then) and
-    written into the query as constants, which reach the scan below the staging view's
-    projections; past 10,000 of them the query selects them itself. -#}
+    deleted since, read when the model compiles (fct_orders is built by then) and
+    written into the query as constants (`values_or_query`). -#}
 {%- set erp_reread_orders -%}
     select order_id from {{ ref('fct_orders') }}
     where source = 'erp' and loaded_at > {{ last_build_max('loaded_at') }}
@@ -65,10 +64,7 @@ with
 
     {{ erp_orders_with_changed_lines }}
 {%- endset %}
-{%- set inlined_at_most = 10000 -%}
-{%- set erp_reread = run_query('select order_id from (' ~ erp_reread_orders ~ ') as reread limit '
-                               ~ (inlined_at_most + 1)).columns[0].values()
-                     if execute else [] %}
+{%- set erp_reread = values_or_query(erp_reread_orders) %}
 
 erp_orders_with_changed_lines as (
 
@@ -115,18 +111,10 @@ erp_lines as (
     select * from {{ ref('stg_erp__sale_order_lines') }} as erp_lines
     where erp_lines.is_product_line
     {% if is_incremental() %}
-        {%- if erp_reread | length == 0 %}
-        and 1 = 0
+        {%- if erp_reread %}
+        and cast(erp_lines.sale_order_id as {{ dbt.type_string() }}) in ({{ erp_reread }})
         {%- else %}
-        and cast(erp_lines.sale_order_id as {{ dbt.type_string() }}) in (
-            {%- if erp_reread | length > inlined_at_most %}
-            {{ erp_reread_orders }}
-            {%- else %}
-            {%- for order_id in erp_reread %}
-            '{{ order_id | replace("'", "''") }}'{{ ',' if not loop.last }}
-            {%- endfor %}
-            {%- endif %}
-        )
+        and 1 = 0
         {%- endif %}
     {% endif %}
 
