@@ -16,11 +16,6 @@
 
         where {{ changed_since_last_build('orders') }}
 
-    `rows_changed_since_last_build(relation)`: the rows of `relation` (a CTE or a ref)
-    that changed, as two selects joined by `union`, one per side, so that each filter
-    reaches its own sources (the loads, or the crosswalk) and neither computes every
-    row; on a first build, every row.
-
     `loaded_since_last_build(load_id)`: for a model that keeps dlt's `dlt_load_id` of
     each row, the rows of the loads after the newest one it holds. Load ids are epoch
     seconds as text, so they compare as text (macros/tests_scoped_to_build.sql), and
@@ -77,20 +72,6 @@
         {{ alias }}.loaded_at > {{ last_build_max('loaded_at') }}
         or {{ alias }}.identity_resolved_at > {{ last_build_max('identity_resolved_at') }}
     )
-{%- endmacro %}
-
-{% macro rows_changed_since_last_build(relation) -%}
-    {%- if is_incremental() -%}
-    select * from {{ relation }}
-    where {{ relation }}.loaded_at > {{ last_build_max('loaded_at') }}
-
-    union
-
-    select * from {{ relation }}
-    where {{ relation }}.identity_resolved_at > {{ last_build_max('identity_resolved_at') }}
-    {%- else -%}
-    select * from {{ relation }}
-    {%- endif -%}
 {%- endmacro %}
 
 {% macro loaded_since_last_build(load_id) -%}
