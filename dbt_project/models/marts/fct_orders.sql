@@ -25,14 +25,6 @@
     )
 }}
 
-{%- set order_columns = [
-    'source', 'order_id', 'order_name', 'golden_id', 'source_customer_id', 'ordered_at',
-    'order_status', 'is_revenue_order', 'currency_code', 'gross_amount', 'refunded_amount',
-    'net_amount', 'reporting_currency_code', 'fx_rate', 'has_fx_rate',
-    'gross_amount_reporting', 'refunded_amount_reporting', 'net_amount_reporting',
-    'loaded_at', 'identity_resolved_at',
-] %}
-
 with
 
 orders as (
@@ -87,15 +79,26 @@ re_resolved as (
     -- orders no load touched since: as the table holds them, with their new golden id
     select
         held.order_key,
-        {%- for column in order_columns %}
-        {%- if column == 'golden_id' %}
+        held.source,
+        held.order_id,
+        held.order_name,
         re_resolved_records.golden_id,
-        {%- elif column == 'identity_resolved_at' %}
-        re_resolved_records.resolved_at as identity_resolved_at{{ ',' if not loop.last }}
-        {%- else %}
-        held.{{ column }}{{ ',' if not loop.last }}
-        {%- endif %}
-        {%- endfor %}
+        held.source_customer_id,
+        held.ordered_at,
+        held.order_status,
+        held.is_revenue_order,
+        held.currency_code,
+        held.gross_amount,
+        held.refunded_amount,
+        held.net_amount,
+        held.reporting_currency_code,
+        held.fx_rate,
+        held.has_fx_rate,
+        held.gross_amount_reporting,
+        held.refunded_amount_reporting,
+        held.net_amount_reporting,
+        held.loaded_at,
+        re_resolved_records.resolved_at as identity_resolved_at
 
     from {{ this }} as held
     inner join re_resolved_records
