@@ -8,11 +8,13 @@ graph acyclic at the op level while dbt tests still surface as asset checks.
 
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from orchestration.warehouse.invocations import adopt_partial_parse, prune_invocations
 from orchestration.warehouse.project import dbt_project
 from orchestration.warehouse.translator import WarehouseTranslator
 
@@ -30,6 +32,19 @@ AFTER_IDENTITY_EXCLUDE = f"{PRE_IDENTITY} {GATED_BY_IDENTITY_CHECKS}"
 BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
+def build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    """`dbt build` of the asset's selection, streamed as Dagster events; afterwards its
+    parse state becomes the project's (the next invocation parses only what changed)
+    and old invocation directories go (orchestration/warehouse/invocations.py)."""
+    invocation = dbt.cli(BUILD, context=context)
+    yield from invocation.stream()
+    project_target = Path(dbt_project.project_dir) / dbt_project.target_path
+    if adopt_partial_parse(invocation.target_path, project_target):
+        context.log.info("dbt's parse state for this profile is now the project's")
+    prune_invocations(project_target, (dbt_before_identity.op.name,
+                                       dbt_after_identity.op.name))
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -39,7 +54,7 @@ BUILD = ["build", "--exclude-resource-type", "unit_test"]
     pool="warehouse",
 )
 def dbt_before_identity(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    yield from dbt.cli(BUILD, context=context).stream()
+    yield from build(context, dbt)
 
 
 @dbt_assets(
@@ -51,7 +66,7 @@ def dbt_before_identity(context: AssetExecutionContext, dbt: DbtCliResource) -> 
     pool="warehouse",
 )
 def dbt_after_identity(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    yield from dbt.cli(BUILD, context=context).stream()
+    yield from build(context, dbt)
 
 
 warehouse_assets = [dbt_before_identity, dbt_after_identity]
