@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -344,3 +345,31 @@ def test_dim_customers_carries_segment_risk_and_contactability(warehouse, custom
         assert customer["can_sms"] is False  # nobody in the fixture opted in to SMS
     # her Shopify unsubscribe is newer than her Mailchimp opt-in
     assert customers["gc-carla"]["can_email"] is False
+
+
+def _utc_midnight() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+
+
+def test_a_second_build_the_same_day_rewrites_no_customer_row(build, warehouse):
+    """Last in this module: it builds the customer marts again. With no clock set the
+    metrics hold as of midnight UTC of the build's day, so a build later that day with
+    nothing new rewrites no metrics row, nor the dim_customers rows that carry them
+    (with the build's own instant every row of both was rewritten on every build)."""
+    day = _utc_midnight()
+    stamped = "select golden_id, row_changed_at from marts.{} order by golden_id"
+    before = {mart: warehouse.execute(stamped.format(mart)).fetchall()
+              for mart in ("customer_metrics", "dim_customers")}
+    assert warehouse.execute(
+        "select distinct as_of_at from marts.customer_metrics").fetchall() == [(day,)]
+
+    result = invoke_dbt(["build", "--select", "customer_metrics", "dim_customers",
+                         "--exclude-resource-type", "unit_test"],
+                        work_dir=build, warehouse=build / "cdp.duckdb")
+    assert result.success, failures(result)
+    if _utc_midnight() != day:
+        pytest.skip("the day changed between the two builds")
+
+    after = {mart: warehouse.execute(stamped.format(mart)).fetchall()
+             for mart in ("customer_metrics", "dim_customers")}
+    assert after == before

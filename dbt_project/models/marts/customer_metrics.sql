@@ -1,7 +1,7 @@
 {#-
     One row per golden customer: RFM, value, churn risk and engagement at `as_of_at`:
     var `metrics_as_of`, else the environment's CDP_METRICS_AS_OF (a timestamp, UTC;
-    the sandbox sets its world's clock there), else the build time. Every rule and
+    the sandbox sets its world's clock there), else midnight UTC of the build's day. Every rule and
     threshold is in the column docs (`_marts__models.yml`).
 -#}
 
@@ -45,7 +45,11 @@ as_of as (
         {%- if as_of %}
         cast('{{ as_of }}' as {{ dbt.type_timestamp() }}) as as_of_at
         {%- else %}
-        cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }}) as as_of_at
+        -- midnight UTC of the build's day: the metrics move a day at a time, so the
+        -- builds of one day rewrite only the customers whose orders, interactions or
+        -- profile changed, where the build's own instant would move every customer's
+        -- row (and so every dim_customers row) on every build
+        cast({{ dbt.date_trunc('day', utc_now()) }} as {{ dbt.type_timestamp() }}) as as_of_at
         {%- endif %}
 
 ),
