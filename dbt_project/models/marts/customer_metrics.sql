@@ -1,8 +1,21 @@
 {#-
     One row per golden customer: RFM, value, churn risk and engagement at `as_of_at`:
     var `metrics_as_of`, else the environment's CDP_METRICS_AS_OF (a timestamp, UTC;
-    the sandbox sets its world's clock there), else midnight UTC of the build's day. Every rule and
-    threshold is in the column docs (`_marts__models.yml`).
+    the sandbox sets its world's clock there), else midnight UTC of the build's day,
+    read once when the model compiles. Every rule and threshold is in the column docs
+    (`_marts__models.yml`).
+
+    Incremental in two steps. A customer's own figures (orders counted, first and last
+    order, value, engagement points, preferred channel) follow from their orders and
+    interactions up to `as_of_at` alone: at the same `as_of_at` as the last build, they
+    are computed for the customers whose interactions (orders among them) were
+    loaded or re-resolved since, or whose profile identity resolved since (the
+    inputs' newest `loaded_at`, `identity_resolved_at` and `resolved_at` at each
+    build are logged in `dbt_meta.metrics_inputs` by a post-hook), and read from the
+    table for everyone else. Scores, segments, cadence and risk rank a customer against everyone, so
+    they are computed for all from those figures, and only the rows that differ from
+    the table are written. On a new `as_of_at` (the first build of a day), a first
+    build or a full refresh, every customer's figures are computed from the facts.
 -#}
 
 {{
@@ -13,19 +26,20 @@
         on_schema_change='append_new_columns',
         meta={'tests_scope': 'row_changed'},
         pre_hook="{{ record_row_stamped_build() }}",
-        post_hook="{{ delete_gone_keys('golden_id', ref('stg_identity__golden_profiles')) }}",
+        post_hook=[
+            "{{ delete_gone_keys('golden_id', ref('stg_identity__golden_profiles')) }}",
+            "{{ record_metrics_inputs(ref('fct_touchpoints'),
+                                      ref('stg_identity__golden_profiles')) }}",
+        ],
     )
 }}
 
-{%- set as_of = var('metrics_as_of', none) or env_var('CDP_METRICS_AS_OF', '') -%}
+{%- set as_of = metrics_as_of() -%}
+{#- the inputs' watermarks at the last build, when it held the same as_of (else none) -#}
+{%- set since = metrics_inputs_at_last_build(as_of) -%}
 
+{#- each relation read where it is used: DuckDB copies a CTE read twice whole -#}
 with
-
-customers as (
-
-    select * from {{ ref('stg_identity__golden_profiles') }}
-
-),
 
 orders as (
 
@@ -33,24 +47,64 @@ orders as (
 
 ),
 
-touchpoints as (
+as_of as (
 
-    select * from {{ ref('fct_touchpoints') }}
+    select {{ timestamp_literal(as_of) }} as as_of_at
 
 ),
 
-as_of as (
+{% if since is not none %}
+changed_customers as (
 
+    -- whose own figures can differ from the table's: interactions loaded or
+    -- re-resolved since the last build (an order is one too, with its order's
+    -- `loaded_at` and `identity_resolved_at`), or a profile identity resolved since:
+    -- the customer a split or a merge took interactions from is re-stamped, and the
+    -- interactions themselves name only the customer they went to
+    select golden_id from {{ ref('fct_touchpoints') }}
+    where golden_id is not null
+        and (loaded_at > {{ timestamp_literal(since.touchpoints_loaded_through) }}
+            or identity_resolved_at
+                > {{ timestamp_literal(since.touchpoints_resolved_through) }})
+    union
+    select golden_id from {{ ref('stg_identity__golden_profiles') }}
+    where resolved_at > {{ timestamp_literal(since.profiles_resolved_through) }}
+
+),
+
+held_figures as (
+
+    -- everyone else: their own figures as the table holds them
     select
-        {%- if as_of %}
-        cast('{{ as_of }}' as {{ dbt.type_timestamp() }}) as as_of_at
-        {%- else %}
-        -- midnight UTC of the build's day: the metrics move a day at a time, so the
-        -- builds of one day rewrite only the customers whose orders, interactions or
-        -- profile changed, where the build's own instant would move every customer's
-        -- row (and so every dim_customers row) on every build
-        cast({{ dbt.date_trunc('day', utc_now()) }} as {{ dbt.type_timestamp() }}) as as_of_at
-        {%- endif %}
+        held.golden_id,
+        nullif(held.frequency, 0) as frequency,
+        held.first_order_at,
+        held.last_order_at,
+        case when held.frequency > 0 then held.monetary_value end as monetary_value,
+        held.engagement_score,
+        held.preferred_channel
+
+    from {{ this }} as held
+    inner join {{ ref('stg_identity__golden_profiles') }} as customers
+        on held.golden_id = customers.golden_id
+    where not exists (
+        select 1 from changed_customers
+        where changed_customers.golden_id = held.golden_id
+    )
+
+),
+{% endif %}
+
+recomputed as (
+
+    -- the customers whose own figures are computed from the facts
+    select golden_id from {{ ref('stg_identity__golden_profiles') }} as customers
+    {%- if since is not none %}
+    where not exists (
+        select 1 from held_figures
+        where held_figures.golden_id = customers.golden_id
+    )
+    {%- endif %}
 
 ),
 
@@ -64,7 +118,7 @@ revenue_orders as (
     from orders
     cross join as_of
     where orders.is_revenue_order
-        and orders.golden_id is not null
+        and orders.golden_id in (select golden_id from recomputed)
         and orders.ordered_at <= as_of.as_of_at
 
 ),
@@ -83,10 +137,108 @@ order_stats as (
 
 ),
 
+engagement as (
+
+    select
+        touchpoints.golden_id,
+        sum(
+            case touchpoints.touchpoint_type
+                when 'order' then 5
+                when 'email_click' then 3
+                when 'social_mention' then 3
+                when 'social_reply' then 3
+                when 'social_message' then 3
+                when 'email_open' then 1
+                else 0
+            end
+        ) as engagement_points
+
+    from {{ ref('fct_touchpoints') }} as touchpoints
+    cross join as_of
+    where touchpoints.golden_id in (select golden_id from recomputed)
+        and touchpoints.occurred_at <= as_of.as_of_at
+        and touchpoints.occurred_at > {{ dbt.dateadd('day', -90, 'as_of.as_of_at') }}
+    group by touchpoints.golden_id
+
+),
+
+channel_use as (
+
+    select
+        touchpoints.golden_id,
+        touchpoints.channel,
+        count(*) as interactions,
+        max(touchpoints.occurred_at) as last_interaction_at
+
+    from {{ ref('fct_touchpoints') }} as touchpoints
+    cross join as_of
+    where touchpoints.golden_id in (select golden_id from recomputed)
+        and touchpoints.touchpoint_type in (
+            'order', 'email_open', 'email_click', 'social_mention', 'social_reply',
+            'social_message'
+        )
+        and touchpoints.occurred_at <= as_of.as_of_at
+        and touchpoints.occurred_at > {{ dbt.dateadd('day', -365, 'as_of.as_of_at') }}
+    group by touchpoints.golden_id, touchpoints.channel
+
+),
+
+preferred_channel as (
+
+    select
+        golden_id,
+        channel,
+        row_number() over (
+            partition by golden_id
+            order by interactions desc, last_interaction_at desc, channel
+        ) as preference
+
+    from channel_use
+
+),
+
+computed_figures as (
+
+    select
+        recomputed.golden_id,
+        order_stats.frequency,
+        order_stats.first_order_at,
+        order_stats.last_order_at,
+        order_stats.monetary_value,
+        cast(round(100 * (1 - exp(-coalesce(engagement.engagement_points, 0) / 10.0)))
+            as integer) as engagement_score,
+        preferred_channel.channel as preferred_channel
+
+    from recomputed
+    left join order_stats
+        on recomputed.golden_id = order_stats.golden_id
+    left join engagement
+        on recomputed.golden_id = engagement.golden_id
+    left join preferred_channel
+        on recomputed.golden_id = preferred_channel.golden_id
+        and preferred_channel.preference = 1
+
+),
+
+figures as (
+
+    -- every customer's own figures (frequency NULL for a customer without an order)
+    select * from computed_figures
+    {%- if since is not none %}
+    union all
+    select * from held_figures
+    {%- endif %}
+
+),
+
 order_gaps as (
 
     select
-        order_stats.*,
+        order_stats.golden_id,
+        order_stats.frequency,
+        order_stats.first_order_at,
+        order_stats.last_order_at,
+        order_stats.monetary_value,
         {{ dbt.datediff('order_stats.last_order_at', 'as_of.as_of_at', 'day') }}
             as recency_days,
         {{ dbt.datediff('order_stats.first_order_at', 'as_of.as_of_at', 'day') }}
@@ -98,8 +250,9 @@ order_gaps as (
                     / (order_stats.frequency - 1)
         end as own_cadence_days
 
-    from order_stats
+    from figures as order_stats
     cross join as_of
+    where order_stats.frequency is not null
 
 ),
 
@@ -145,66 +298,6 @@ value_and_risk as (
         end as overdue_ratio
 
     from rfm
-
-),
-
-engagement as (
-
-    select
-        touchpoints.golden_id,
-        sum(
-            case touchpoints.touchpoint_type
-                when 'order' then 5
-                when 'email_click' then 3
-                when 'social_mention' then 3
-                when 'social_reply' then 3
-                when 'social_message' then 3
-                when 'email_open' then 1
-                else 0
-            end
-        ) as engagement_points
-
-    from touchpoints
-    cross join as_of
-    where touchpoints.golden_id is not null
-        and touchpoints.occurred_at <= as_of.as_of_at
-        and touchpoints.occurred_at > {{ dbt.dateadd('day', -90, 'as_of.as_of_at') }}
-    group by touchpoints.golden_id
-
-),
-
-channel_use as (
-
-    select
-        touchpoints.golden_id,
-        touchpoints.channel,
-        count(*) as interactions,
-        max(touchpoints.occurred_at) as last_interaction_at
-
-    from touchpoints
-    cross join as_of
-    where touchpoints.golden_id is not null
-        and touchpoints.touchpoint_type in (
-            'order', 'email_open', 'email_click', 'social_mention', 'social_reply',
-            'social_message'
-        )
-        and touchpoints.occurred_at <= as_of.as_of_at
-        and touchpoints.occurred_at > {{ dbt.dateadd('day', -365, 'as_of.as_of_at') }}
-    group by touchpoints.golden_id, touchpoints.channel
-
-),
-
-preferred_channel as (
-
-    select
-        golden_id,
-        channel,
-        row_number() over (
-            partition by golden_id
-            order by interactions desc, last_interaction_at desc, channel
-        ) as preference
-
-    from channel_use
 
 ),
 
@@ -259,19 +352,13 @@ final as (
             end
             as numeric(18, 2)
         ) as predicted_12m_value,
-        cast(round(100 * (1 - exp(-coalesce(engagement.engagement_points, 0) / 10.0)))
-            as integer) as engagement_score,
-        preferred_channel.channel as preferred_channel
+        customers.engagement_score,
+        customers.preferred_channel
 
-    from customers
+    from figures as customers
     cross join as_of
     left join value_and_risk
         on customers.golden_id = value_and_risk.golden_id
-    left join engagement
-        on customers.golden_id = engagement.golden_id
-    left join preferred_channel
-        on customers.golden_id = preferred_channel.golden_id
-        and preferred_channel.preference = 1
 
 )
 
