@@ -8,8 +8,9 @@ world again, changes 1% of it (0.5% new people, 1% updated, 0.1% deleted), runs 
 pipeline up to identity (syncs, dbt before identity, identity resolution), keeps a
 copy of that warehouse, and then times `dbt build` of everything after identity (what
 the `dbt_after_identity` asset runs) on fresh copies of it, on one thread and on the
-project's default four. Each run is the same incremental build on the same data, so
-two commits compare on equal terms in minutes.
+project's default four, each beside the same build with `--full-refresh`: the ratio
+of the two comes from one run on one machine state. Each run is the same incremental
+build on the same data, so two commits compare on equal terms in minutes.
 
 The simulators serve the world as it was generated: records an earlier change added
 are gone from the sources again and are not re-read (their timestamps are older than
@@ -47,13 +48,24 @@ def bench_dbt_incremental(root: Path, people: int, seed: int = 5,
     runs = []
     for count in threads:
         for attempt in range(repeats):
-            work = root / "dbt-incremental" / f"t{count}-{attempt}"
-            runs.append({"threads": count, **time_dbt_after_identity(state, work, count, clock)})
-    best = {count: min(run["elapsed"] for run in runs if run["threads"] == count)
+            for full_refresh in (False, True):
+                kind = "full" if full_refresh else "t"
+                work = root / "dbt-incremental" / f"{kind}{count}-{attempt}"
+                runs.append({"threads": count, "full_refresh": full_refresh,
+                             **time_dbt_after_identity(state, work, count, clock,
+                                                       full_refresh=full_refresh)})
+    best = {count: min(run["elapsed"] for run in runs
+                       if run["threads"] == count and not run["full_refresh"])
             for count in threads}
+    best_full = {count: min(run["elapsed"] for run in runs
+                            if run["threads"] == count and run["full_refresh"])
+                 for count in threads}
     return {"bench": "dbt-incremental", "people": people, "seed": seed,
             "success": all(run["success"] for run in runs),
-            "best_elapsed": best, "runs": runs}
+            "best_elapsed": best, "best_full_refresh": best_full,
+            "incremental_ratio": {count: round(best[count] / best_full[count], 3)
+                                  for count in threads},
+            "runs": runs}
 
 
 def prepare_changed_state(root: Path, people: int, seed: int) -> Path:
@@ -90,9 +102,11 @@ def prepare_changed_state(root: Path, people: int, seed: int) -> Path:
 
 
 def time_dbt_after_identity(state: Path, work: Path, threads: int,
-                            metrics_as_of: str | None) -> dict:
+                            metrics_as_of: str | None, full_refresh: bool = False) -> dict:
     """One `dbt build` after identity on a fresh copy of `state`: dbt's elapsed time and
-    its slowest nodes, from its run_results.
+    its slowest nodes, from its run_results. With `full_refresh`, the same selection
+    rebuilt whole (`--full-refresh`) on the same data: the ratio's denominator, taken
+    in the same run.
 
     The copy keeps the warehouse's file name, the database name the compiled SQL (and
     so the unchanged-view fingerprints) carries, and is synced to disk first, so the
@@ -111,7 +125,8 @@ def time_dbt_after_identity(state: Path, work: Path, threads: int,
         [str(DBT), *BUILD, "--exclude", AFTER_IDENTITY_EXCLUDE,
          "--project-dir", str(DBT_PROJECT_DIR),
          "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(work / "target"),
-         "--log-path", str(work / "logs"), "--quiet"],
+         "--log-path", str(work / "logs"), "--quiet",
+         *(["--full-refresh"] if full_refresh else [])],
         env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     results = json.loads((work / "target" / "run_results.json").read_text())

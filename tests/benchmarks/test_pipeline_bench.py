@@ -37,8 +37,10 @@ def test_pipeline_bench_runs_full_then_after_a_change(tmp_path, monkeypatch):
     # pipeline up to identity, then dbt's build after identity from the CLI on a copy
     dbt_bench = bench_dbt_incremental(tmp_path, 200, seed=9, threads=(1,), repeats=1)
     assert dbt_bench["success"]
-    (run,) = dbt_bench["runs"]
-    assert run["elapsed"] > 0 and run["nodes"] > 50
+    run, full = dbt_bench["runs"]
+    assert not run["full_refresh"] and full["full_refresh"]
+    assert run["elapsed"] > 0 and run["nodes"] > 50 and full["nodes"] == run["nodes"]
+    assert dbt_bench["incremental_ratio"][1] == round(run["elapsed"] / full["elapsed"], 3)
     assert list(run["slowest_nodes"].values()) == sorted(run["slowest_nodes"].values(),
                                                          reverse=True)
     # identity ran a third time (the kept warehouse moved on with the change), while
