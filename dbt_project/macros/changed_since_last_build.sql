@@ -48,9 +48,14 @@
     {{ return(value) }}
 {%- endmacro %}
 
+{#- `value` (a datetime or its text) as a timestamp constant -#}
+{% macro timestamp_literal(value) -%}
+    cast('{{ value }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
 {% macro last_build_max(column) -%}
     {%- set value = newest_in_this(column) -%}
-    cast('{{ value if value is not none else "1900-01-01 00:00:00" }}' as {{ dbt.type_timestamp() }})
+    {{ timestamp_literal(value if value is not none else "1900-01-01 00:00:00") }}
 {%- endmacro %}
 
 {#- `last_build_max(column)` as a dlt load id (epoch seconds as text, to the

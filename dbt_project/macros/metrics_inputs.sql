@@ -10,15 +10,11 @@
     table now holds, the newest `loaded_at` and `identity_resolved_at` of
     `fct_touchpoints` (every order is a touchpoint too) and the newest `resolved_at`
     of the golden profiles, as they stood when the build read them (the facts build
-    before it, in the same invocation). `metrics_inputs_at_last_build(as_of)` returns those
-    watermarks when every row of the table holds the same as-of time; otherwise (a new day, a first build, a full refresh, a table from
-    before the log) none, and every customer is computed.
+    before it, in the same invocation). `metrics_inputs_at_last_build(as_of)` returns
+    those watermarks when every row of the table holds the same as-of time; otherwise
+    (a new day, a first build, a full refresh, a table from before the log) none, and
+    every customer is computed.
 -#}
-
-{#- `value` (a datetime or its text) as a timestamp constant -#}
-{% macro timestamp_literal(value) -%}
-    cast('{{ value }}' as {{ dbt.type_timestamp() }})
-{%- endmacro %}
 
 {% macro metrics_inputs_relation() -%}
     {{ adapter.quote('dbt_meta') }}.{{ adapter.quote('metrics_inputs') }}
@@ -70,8 +66,7 @@
         {{ utc_now() }},
         (select max(as_of_at) from {{ this }}),
         {%- for name, relation, column in metrics_input_watermarks(touchpoints, profiles) %}
-        (select coalesce(max({{ column }}),
-                         cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }}))
+        (select coalesce(max({{ column }}), {{ timestamp_literal('1900-01-01 00:00:00') }})
          from {{ relation }}){{ ',' if not loop.last }}
         {%- endfor %}
 {%- endmacro %}

@@ -256,7 +256,7 @@
         {{ return(tested) }}
     {%- endif -%}
     {%- set condition -%}
-        row_changed_at > cast('{{ changed_after }}' as {{ dbt.type_timestamp() }})
+        row_changed_at > {{ timestamp_literal(changed_after) }}
             or row_changed_at is null
     {%- endset -%}
     {{ return(tested_rows_where(tested, condition, 'dbt_row_scope')) }}
@@ -340,8 +340,8 @@
         {{ return(tested) }}
     {%- endif -%}
     {%- set condition -%}
-        loaded_at > cast('{{ watermarks[0] }}' as {{ dbt.type_timestamp() }})
-            or identity_resolved_at > cast('{{ watermarks[1] }}' as {{ dbt.type_timestamp() }})
+        loaded_at > {{ timestamp_literal(watermarks[0]) }}
+            or identity_resolved_at > {{ timestamp_literal(watermarks[1]) }}
             or loaded_at is null
             or identity_resolved_at is null
     {%- endset -%}

@@ -32,7 +32,7 @@
 
 select * from {{ ref('dim_customers') }}
 {%- if compared_through is not none %}
-where row_changed_at > cast('{{ compared_through }}' as {{ dbt.type_timestamp() }})
+where row_changed_at > {{ timestamp_literal(compared_through) }}
     or row_changed_at is null
 {%- endif %}
 

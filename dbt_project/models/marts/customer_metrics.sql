@@ -14,8 +14,9 @@
     build are logged in `dbt_meta.metrics_inputs` by a post-hook), and read from the
     table for everyone else. Scores, segments, cadence and risk rank a customer
     against everyone, so they are computed for all from those figures, and only the
-    rows that differ from the table are written. On a new `as_of_at` (the first build of a day), a first
-    build or a full refresh, every customer's figures are computed from the facts.
+    rows that differ from the table are written. On a new `as_of_at` (the first build
+    of a day), a first build or a full refresh, every customer's figures are computed
+    from the facts.
     Rows deleted from the facts outside dbt (a retention rule shorter than the
     365-day channel window) reach the figures at the next new as-of time, the next
     day at the latest; an erasure removes the customer itself.
