@@ -80,10 +80,8 @@ def project_copy(tmp_path):
 
 
 def _parse(project: Path, target: Path, warehouse: Path) -> dict:
-    env = {"CDP_WAREHOUSE_PATH": str(warehouse)}
     with pytest.MonkeyPatch.context() as patch:
-        for name, value in env.items():
-            patch.setenv(name, value)
+        patch.setenv("CDP_WAREHOUSE_PATH", str(warehouse))
         DbtCliResource(project_dir=str(project), profiles_dir=str(project),
                        dbt_executable=str(Path(sys.executable).with_name("dbt"))).cli(
             ["parse", "--quiet"], target_path=target).wait()

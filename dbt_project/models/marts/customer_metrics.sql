@@ -42,6 +42,12 @@
 {#- the inputs' watermarks at the last build, when it held the same as_of (else none) -#}
 {%- set since = metrics_inputs_at_last_build(as_of) -%}
 
+{#- the facts' rows the figures are computed from: on an incremental build the rows of
+    the recomputed customers; otherwise every resolved row (the figures keep the current
+    customers' alone, so a semi-join with all of them would cost a scan for nothing) -#}
+{%- set recomputed_only = 'in (select golden_id from recomputed)' if since is not none
+                          else 'is not null' %}
+
 {#- each relation read where it is used: DuckDB copies a CTE read twice whole -#}
 with
 
@@ -122,7 +128,7 @@ revenue_orders as (
     from orders
     cross join as_of
     where orders.is_revenue_order
-        and orders.golden_id in (select golden_id from recomputed)
+        and orders.golden_id {{ recomputed_only }}
         and orders.ordered_at <= as_of.as_of_at
 
 ),
@@ -159,7 +165,7 @@ engagement as (
 
     from {{ ref('fct_touchpoints') }} as touchpoints
     cross join as_of
-    where touchpoints.golden_id in (select golden_id from recomputed)
+    where touchpoints.golden_id {{ recomputed_only }}
         and touchpoints.occurred_at <= as_of.as_of_at
         and touchpoints.occurred_at > {{ dbt.dateadd('day', -90, 'as_of.as_of_at') }}
     group by touchpoints.golden_id
@@ -176,7 +182,7 @@ channel_use as (
 
     from {{ ref('fct_touchpoints') }} as touchpoints
     cross join as_of
-    where touchpoints.golden_id in (select golden_id from recomputed)
+    where touchpoints.golden_id {{ recomputed_only }}
         and touchpoints.touchpoint_type in (
             'order', 'email_open', 'email_click', 'social_mention', 'social_reply',
             'social_message'
@@ -238,25 +244,25 @@ figures as (
 order_gaps as (
 
     select
-        order_stats.golden_id,
-        order_stats.frequency,
-        order_stats.first_order_at,
-        order_stats.last_order_at,
-        order_stats.monetary_value,
-        {{ dbt.datediff('order_stats.last_order_at', 'as_of.as_of_at', 'day') }}
+        figures.golden_id,
+        figures.frequency,
+        figures.first_order_at,
+        figures.last_order_at,
+        figures.monetary_value,
+        {{ dbt.datediff('figures.last_order_at', 'as_of.as_of_at', 'day') }}
             as recency_days,
-        {{ dbt.datediff('order_stats.first_order_at', 'as_of.as_of_at', 'day') }}
+        {{ dbt.datediff('figures.first_order_at', 'as_of.as_of_at', 'day') }}
             as tenure_days,
         case
-            when order_stats.frequency >= 2
-                then 1.0 * {{ dbt.datediff('order_stats.first_order_at',
-                                           'order_stats.last_order_at', 'day') }}
-                    / (order_stats.frequency - 1)
+            when figures.frequency >= 2
+                then 1.0 * {{ dbt.datediff('figures.first_order_at',
+                                           'figures.last_order_at', 'day') }}
+                    / (figures.frequency - 1)
         end as own_cadence_days
 
-    from figures as order_stats
+    from figures
     cross join as_of
-    where order_stats.frequency is not null
+    where figures.frequency is not null
 
 ),
 
