@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from dagster import AssetSelection, DagsterInstance
@@ -54,10 +55,10 @@ def bench_dbt_incremental(root: Path, people: int, seed: int = 5,
                 runs.append({"threads": count, "full_refresh": full_refresh,
                              **time_dbt_after_identity(state, work, count, clock,
                                                        full_refresh=full_refresh)})
-    best = {count: min(run["elapsed"] for run in runs
+    best = {count: min(run["elapsed_with_close"] for run in runs
                        if run["threads"] == count and not run["full_refresh"])
             for count in threads}
-    best_full = {count: min(run["elapsed"] for run in runs
+    best_full = {count: min(run["elapsed_with_close"] for run in runs
                             if run["threads"] == count and run["full_refresh"])
                  for count in threads}
     return {"bench": "dbt-incremental", "people": people, "seed": seed,
@@ -110,7 +111,13 @@ def time_dbt_after_identity(state: Path, work: Path, threads: int,
 
     The copy keeps the warehouse's file name, the database name the compiled SQL (and
     so the unchanged-view fingerprints) carries, and is synced to disk first, so the
-    build's first checkpoint does not also write out the copy."""
+    build's first checkpoint does not also write out the copy.
+
+    dbt's elapsed time ends before the process closes the warehouse, and DuckDB
+    checkpoints what is left of its write-ahead log then: `closing` is the time from
+    run_results' `generated_at` to the process's end, and the bench's figures
+    (`elapsed_with_close`) count it, so a setting that only moves the checkpoint past
+    dbt's clock does not look like a saving."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     warehouse = work / state.name
@@ -129,9 +136,14 @@ def time_dbt_after_identity(state: Path, work: Path, threads: int,
          *(["--full-refresh"] if full_refresh else [])],
         env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
+    ended = datetime.now(UTC)
     results = json.loads((work / "target" / "run_results.json").read_text())
     warehouse.unlink()
-    return {"success": completed.returncode == 0, "elapsed": round(results["elapsed_time"], 2),
+    generated = datetime.fromisoformat(results["metadata"]["generated_at"].replace("Z", "+00:00"))
+    elapsed = round(results["elapsed_time"], 2)
+    closing = round(max(0.0, (ended - generated).total_seconds()), 2)
+    return {"success": completed.returncode == 0, "elapsed": elapsed, "closing": closing,
+            "elapsed_with_close": round(elapsed + closing, 2),
             "wall": round(wall, 1), "nodes": len(results["results"]),
             "slowest_nodes": slowest_nodes(results["results"])}
 
