@@ -27,14 +27,14 @@
         {{ return('') }}
     {%- endif -%}
     {%- set nullable_query -%}
-        select lower(column_name) from information_schema.columns
+        select column_name from information_schema.columns
         where lower(table_catalog) = lower('{{ this.database }}')
             and lower(table_schema) = lower('{{ this.schema }}')
             and lower(table_name) = lower('{{ this.identifier }}')
             and is_nullable = 'YES'
     {%- endset -%}
     {%- set nullable = run_query(nullable_query).columns[0].values() -%}
-    {%- for name in declared if name in nullable %}
+    {%- for name in nullable if name | lower in declared %}
     alter table {{ this }} alter column {{ adapter.quote(name) }} set not null;
     {%- endfor %}
 {%- endmacro %}
