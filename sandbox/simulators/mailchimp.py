@@ -117,6 +117,11 @@ class MailchimpSimulator(ReportsMixin, Simulator):
             with self._active_lock:
                 self._active[key] -= 1
 
+    def open_connections(self, api_key: str) -> int:
+        """Requests with this key being served now (what the limit counts)."""
+        with self._active_lock:
+            return self._active[api_key]
+
     def _key(self, req: Request) -> str | None:
         scheme, _, value = (req.header("Authorization") or "").partition(" ")
         if scheme.lower() == "basic":
