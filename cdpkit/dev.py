@@ -56,20 +56,26 @@ def run_until_stopped(command: list[str]) -> int:
     down. A second interrupt during that shutdown would cut it short and leave them
     running: later signals only repeat that it is stopping.
     """
-    child = subprocess.Popen(command, env=os.environ.copy(), stdin=subprocess.DEVNULL,
-                             process_group=0)
+    child: subprocess.Popen[bytes] | None = None
     stopping = False
 
     def stop(signum: int, frame: object) -> None:
         nonlocal stopping
-        if not stopping and child.poll() is None:
+        if not stopping and child is not None and child.poll() is None:
             child.send_signal(signal.SIGINT)
         stopping = True
         print(f"cdpkit dev: {signal.Signals(signum).name}: stopping dagster dev "
               "(its webserver and daemon first)", file=sys.stderr, flush=True)
 
+    # before the child starts: a child inherits an ignored SIGINT (as a background job of a
+    # script, or under a pytest-xdist worker, gets it) but not a handler, so dagster dev
+    # starts with the default SIGINT it stops on
     previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
     try:
+        child = subprocess.Popen(command, env=os.environ.copy(), stdin=subprocess.DEVNULL,
+                                 process_group=0)
+        if stopping:  # told to stop while it started
+            child.send_signal(signal.SIGINT)
         code = child.wait()
         wait_for_group(child.pid)
     finally:
