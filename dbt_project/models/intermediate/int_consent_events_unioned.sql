@@ -61,7 +61,8 @@ shop_events as (
         {{ channel }}_marketing_opt_in_level as opt_in_level,
         {{ channel }}_marketing_state as source_status,
         {{ channel }}_consent_updated_at as event_at,
-        {{ dlt_loaded_at('dlt_load_id') }} as loaded_at
+        {{ dlt_loaded_at('dlt_load_id') }} as loaded_at,
+        dlt_load_id
 
     from shop_customers
     where {{ channel }}_marketing_state is not null
@@ -96,7 +97,8 @@ member_events as (
             when member_status = 'subscribed' then coalesce(opted_in_at, last_changed_at)
             else last_changed_at
         end as event_at,
-        {{ dlt_loaded_at('dlt_load_id') }} as loaded_at
+        {{ dlt_loaded_at('dlt_load_id') }} as loaded_at,
+        dlt_load_id
 
     from email_members
     where member_status is not null
@@ -117,7 +119,8 @@ unsubscribe_events as (
         cast(null as {{ dbt.type_string() }}) as opt_in_level,
         action as source_status,
         occurred_at as event_at,
-        {{ dlt_loaded_at('dlt_load_id') }} as loaded_at
+        {{ dlt_loaded_at('dlt_load_id') }} as loaded_at,
+        dlt_load_id
 
     from email_activity
     where action = 'unsubscribe'
@@ -138,7 +141,8 @@ blacklist_events as (
         cast(null as {{ dbt.type_string() }}) as opt_in_level,
         'active' as source_status,
         coalesce(updated_at, created_at) as event_at,
-        {{ dlt_loaded_at('dlt_load_id') }} as loaded_at
+        {{ dlt_loaded_at('dlt_load_id') }} as loaded_at,
+        dlt_load_id
 
     from erp_blacklist
     where is_active
@@ -182,7 +186,8 @@ final as (
         opt_in_level,
         source_status,
         event_at,
-        loaded_at
+        loaded_at,
+        dlt_load_id
 
     from unioned
 

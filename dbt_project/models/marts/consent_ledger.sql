@@ -5,7 +5,7 @@
     proof of consent) exists only here.
 
     Append-only: a build appends the events of `int_consent_events_unioned` loaded since
-    the newest one the ledger holds (`recorded_at`) whose `event_key` it does not hold
+    the newest one the ledger holds (`recorded_at`, as a dlt load id) whose `event_key` it does not hold
     yet (a reload of an unchanged record is the same event). Rows are never updated or
     deleted, and `full_refresh=false` keeps a `--full-refresh` from rebuilding it out of
     the raw tables, which no longer hold the history.
@@ -36,8 +36,14 @@ new_events as (
 
     select * from events
     {% if is_incremental() %}
-    where loaded_at > {{ last_build_max('recorded_at') }}
-        and event_key not in (select event_key from {{ this }})
+    -- the loads after the newest one the ledger holds, by the raw load id: compared as
+    -- text it reaches the raw tables' scans, which skip the older loads' row groups
+    -- (a filter on `loaded_at` had every raw row converted first)
+    where dlt_load_id > {{ last_build_load_id('recorded_at') }}
+        and not exists (
+            select 1 from {{ this }} as ledger
+            where ledger.event_key = events.event_key
+        )
     {% endif %}
 
 ),
