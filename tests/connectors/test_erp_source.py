@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from conn_helpers import FAST_RETRY, checksum, exception_text, files_containing, source_error
+from conn_helpers import (
+    FAST_RETRY,
+    STORM_RETRY,
+    checksum,
+    exception_text,
+    files_containing,
+    source_error,
+)
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from connectors.erp import erp_source
@@ -28,8 +35,9 @@ def erp(world):
 
 def source(handle, transport="jsonrpc", key=CANARY, **kw):
     kw.setdefault("page_size", 30)
+    kw.setdefault("retry_policy", FAST_RETRY)
     return erp_source(
-        handle.base_url, "cdp", "admin", key, transport=transport, retry_policy=FAST_RETRY, **kw
+        handle.base_url, "cdp", "admin", key, transport=transport, **kw
     )
 
 
@@ -104,7 +112,7 @@ def test_incremental_second_run_and_changes(erp, warehouse):
 def test_faults_are_retried(erp, warehouse):
     erp.faults.rate_limit(3, retry_after=0)
     erp.faults.random(p_429=0.1, p_5xx=0.15, p_drop=0.05, seed=9)
-    counts = warehouse("erp").run(source(erp, page_size=20))
+    counts = warehouse("erp").run(source(erp, page_size=20, retry_policy=STORM_RETRY))
     erp.faults.clear()
     assert counts["partners"] == len(erp.snapshot("res.partner"))
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,6 +14,7 @@ import requests
 
 from connectors.errors import SourceError
 from connectors.http import (
+    RetryPolicy,
     check_base_url,
     make_session,
     parse_retry_after,
@@ -76,3 +80,44 @@ def test_with_query_encodes_static_params_once_into_the_path():
     assert parts.path == "/2/users/1/mentions"
     assert parse_qs(parts.query) == {k: [str(v)] for k, v in params.items()}
     assert with_query("/lists/1/members", {}) == "/lists/1/members"
+
+
+class _ThrottleOnce(BaseHTTPRequestHandler):
+    """429 with a long Retry-After on the first request, 200 after."""
+
+    served = 0
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        type(self).served += 1
+        throttled = type(self).served == 1
+        self.send_response(429 if throttled else 200)
+        if throttled:
+            self.send_header("Retry-After", "30")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize(("bound", "lowest", "highest"), [(0.05, 0.05, 0.15), (45.0, 30.0, 30.1)])
+def test_a_servers_asked_for_wait_is_honoured_up_to_max_server_wait(caplog, bound, lowest,
+                                                                    highest):
+    _ThrottleOnce.served = 0
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ThrottleOnce)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    waits: list[float] = []
+    try:
+        session = make_session(policy=RetryPolicy(max_server_wait=bound, jitter=0.1))
+        # the retry's wait is recorded, not slept: only its length is checked
+        session.send.retry.sleep = waits.append
+        with caplog.at_level(logging.WARNING, logger="connectors.http"):
+            response = session.get(f"http://127.0.0.1:{server.server_port}/items")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert response.status_code == 200 and _ThrottleOnce.served == 2
+    assert len(waits) == 1 and lowest <= waits[0] <= highest, waits
+    retries = [r.getMessage() for r in caplog.records if "HTTP 429" in r.getMessage()]
+    assert len(retries) == 1 and f"in {waits[0]:.1f}s" in retries[0], retries

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from conn_helpers import FAST_RETRY, checksum, exception_text, files_containing, source_error
+from conn_helpers import (
+    FAST_RETRY,
+    STORM_RETRY,
+    checksum,
+    exception_text,
+    files_containing,
+    source_error,
+)
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from connectors.shop import shop_source
@@ -22,7 +29,8 @@ def shop(world):
 
 def source(handle, token=CANARY, **kw):
     kw.setdefault("page_size", 40)
-    return shop_source(handle.root_url, token, retry_policy=FAST_RETRY, **kw)
+    kw.setdefault("retry_policy", FAST_RETRY)
+    return shop_source(handle.root_url, token, **kw)
 
 
 def test_full_load_matches_simulator(shop, warehouse, all_logs):
@@ -79,7 +87,7 @@ def test_faults_mid_pagination_are_retried(shop, warehouse):
     wh = warehouse("shop")
     shop.faults.random(p_429=0.1, p_5xx=0.15, p_drop=0.05, seed=5)
     # paged reads (what incremental syncs do); bulk first loads have their own tests
-    counts = wh.run(source(shop, page_size=25, bulk=False))
+    counts = wh.run(source(shop, page_size=25, bulk=False, retry_policy=STORM_RETRY))
     shop.faults.clear()
     assert counts["customers"] == len(shop.snapshot("customers"))
     statuses = [r["status"] for r in shop.request_log]
