@@ -74,7 +74,8 @@ shop_order_rows as (
         greatest(
             {{ dlt_loaded_at('shop_orders.dlt_load_id') }},
             shop_deletions.deleted_detected_at
-        ) as loaded_at
+        ) as loaded_at,
+        shop_orders.dlt_load_id
 
     from shop_orders
     left join refunds_per_order
@@ -100,7 +101,8 @@ erp_order_rows as (
         greatest(
             {{ dlt_loaded_at('erp_sale_orders.dlt_load_id') }},
             erp_deletions.deleted_detected_at
-        ) as loaded_at
+        ) as loaded_at,
+        erp_sale_orders.dlt_load_id
 
     from erp_sale_orders
     left join erp_deletions
@@ -133,6 +135,7 @@ final as (
         orders.refunded_amount,
         orders.gross_amount - orders.refunded_amount as net_amount,
         orders.loaded_at,
+        orders.dlt_load_id,
         crosswalk.resolved_at as identity_resolved_at
 
     from orders

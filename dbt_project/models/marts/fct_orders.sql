@@ -2,8 +2,9 @@
     One row per order from the shop and the ERP, in its own and the reporting currency.
 
     Incremental: a build replaces, by key, the orders loaded since the last one (a new
-    order, an edit, a refund, which Shopify stamps on its order, or a deletion in the
-    source) and those whose customer the identity step re-resolved since.
+    order, an edit, a refund, which Shopify stamps on its order: by the raw load id), the
+    orders whose deletion in the source was detected since, and those whose customer
+    the identity step re-resolved since.
     `--full-refresh` rebuilds it whole; it is needed after a change to the `fx_rates`
     seed or to `reporting_currency`, which touch orders no load touched.
 
@@ -14,6 +15,8 @@
 -#}
 
 -- depends_on: {{ ref('stg_identity__crosswalk') }}
+-- depends_on: {{ ref('stg_shop__deletions') }}
+-- depends_on: {{ ref('stg_erp__deletions') }}
 
 {{
     config(
@@ -31,7 +34,29 @@ orders as (
 
     select * from {{ ref('int_orders_converted') }} as converted
     {%- if is_incremental() %}
-    where converted.loaded_at > {{ last_build_max('loaded_at') }}
+    -- the orders loaded since, by their raw load id: compared as text it reaches the
+    -- raw tables' scans, which skip the older loads' row groups (a filter on
+    -- `loaded_at` had every order's load id converted, and joined, first)
+    where converted.dlt_load_id > {{ last_build_load_id('loaded_at') }}
+    {%- set deleted_since -%}
+        select source_id from {{ ref('stg_shop__deletions') }}
+        where stream = 'orders'
+            and deleted_detected_at > {{ last_build_max('loaded_at') }}
+        union
+        select source_id from {{ ref('stg_erp__deletions') }}
+        where stream = 'sale_orders'
+            and deleted_detected_at > {{ last_build_max('loaded_at') }}
+    {%- endset %}
+    {%- set deleted = values_or_query(deleted_since) %}
+    {%- if deleted %}
+
+    union
+
+    -- and those whose deletion in the source was detected since (an id of the other
+    -- source that happens to match is rewritten as it is)
+    select * from {{ ref('int_orders_converted') }} as converted
+    where converted.order_id in ({{ deleted }})
+    {%- endif %}
     {%- endif %}
 
 ),
