@@ -34,7 +34,7 @@ def test_pipeline_bench_runs_full_then_after_a_change(tmp_path, monkeypatch):
         tmp_path / "cdp-200.duckdb", "select count(*) from marts.fct_touchpoints")
     assert runs == 2 and touchpoints > 0
     # the dbt-incremental bench takes that kept directory on: another change, the
-    # pipeline up to identity, then dbt's build after identity from the CLI on a copy
+    # pipeline up to dbt's build after identity, then that build from the CLI on a copy
     dbt_bench = bench_dbt_incremental(tmp_path, 200, seed=9, threads=(1,), repeats=1)
     assert dbt_bench["success"]
     run, full = dbt_bench["runs"]
@@ -56,6 +56,10 @@ def test_pipeline_bench_runs_full_then_after_a_change(tmp_path, monkeypatch):
     assert runs == 3
     copy = tmp_path / "dbt-incremental" / "state" / "cdp-200.duckdb"
     assert warehouse_figures(copy, newest_mart_row) == (runs, kept_newest)
+    # and every sync ran before it, not only what identity reads: the orders of the full
+    # sync, of the pipeline bench's change and of this bench's own change reach the build
+    order_loads = "select count(distinct _dlt_load_id) from raw_shop.orders"
+    assert warehouse_figures(copy, order_loads)[1] == 3
 
 
 def warehouse_figures(path: Path, query: str) -> tuple:
