@@ -144,12 +144,16 @@ def build_golden_profiles(
         source = np.where(at >= 0, refs.reindex(at).to_numpy(), None)
         # an address part the winning address lacks has no source either
         out[f"{attr}_source"] = np.where(pd.isna(out[attr].to_numpy()), None, source)
+    # a record was first seen when its source created it; only a record without a known
+    # creation counts from its last change (an edit must not make a customer newer)
+    seen = std["source_created_at"].fillna(std["source_updated_at"])
     members = pd.DataFrame({"label": labels, "source": std["source"].to_numpy(),
+                            "seen": seen.to_numpy(),
                             "updated": std["source_updated_at"].to_numpy()})
     grouped = members.groupby("label")
     out["source_systems"] = _source_systems(members).to_numpy()
     out["member_count"] = grouped.size().to_numpy()
-    out["first_seen_at"] = grouped["updated"].min().to_numpy()
+    out["first_seen_at"] = grouped["seen"].min().to_numpy()
     out["last_seen_at"] = grouped["updated"].max().to_numpy()
     out["resolved_at"] = resolved_at
     return out[GOLDEN_COLUMNS]

@@ -18,7 +18,7 @@ import pandas as pd
 
 from identity.golden import GOLDEN_COLUMNS
 from identity.persistent_ids import IdState
-from identity.standardise.records import RECORD_COLUMNS
+from identity.standardise.records import OPTIONAL_COLUMNS, RECORD_COLUMNS
 from identity.state import write_state
 from identity.stewardship import check_decisions
 
@@ -71,10 +71,17 @@ EVENT_TYPES = {"resolved_at": "TIMESTAMP", "event": "VARCHAR", "golden_id": "VAR
 def load_records(
     con: duckdb.DuckDBPyConnection, relation: str = "staging.int_customer_records_unioned"
 ) -> pd.DataFrame:
-    """The unified source records (data-contract section 4) as a DataFrame."""
+    """The unified source records (data-contract section 4) as a DataFrame: the
+    contract's columns, and the optional ones the relation has."""
     if not _IDENT.match(relation):
         raise ValueError(f"not a table name: {relation!r}")
-    columns = ", ".join(RECORD_COLUMNS)
+    schema, _, table = relation.rpartition(".")
+    present = {row[0] for row in con.execute(
+        "select column_name from information_schema.columns "
+        "where table_name = ? and (? = '' or table_schema = ?)",
+        [table, schema, schema]).fetchall()}
+    optional = [c for c in OPTIONAL_COLUMNS if c in present]
+    columns = ", ".join((*RECORD_COLUMNS, *optional))
     return con.sql(f"select {columns} from {relation}").df()
 
 

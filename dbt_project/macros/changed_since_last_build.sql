@@ -35,6 +35,16 @@
 -#}
 {#- The largest `column` of the model's table in an incremental build, else none (a
     first build, or a column the table does not have yet: a new one reads as never). -#}
+{#- Whether the model's table has `column` (true on a first build: nothing to add). -#}
+{% macro column_in_this(column) -%}
+    {%- if execute and is_incremental() -%}
+        {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name')
+                        | map('lower') | list -%}
+        {{ return(column | lower in names) }}
+    {%- endif -%}
+    {{ return(true) }}
+{%- endmacro %}
+
 {% macro newest_in_this(column) -%}
     {%- set value = none -%}
     {%- if execute and is_incremental() -%}

@@ -33,8 +33,9 @@ RECORD_COLUMNS = (
     "city", "postcode", "country_code", "free_text", "cross_ref", "is_active",
     "source_updated_at",
 )  # fmt: skip
-#: Columns used when present (the CLI's input and FEBRL carry them, the warehouse may not).
-OPTIONAL_COLUMNS = ("date_of_birth", "region")
+#: Columns used when present (the CLI's input and FEBRL carry them, the warehouse may not;
+#: the warehouse carries `source_created_at`, when the source created the record).
+OPTIONAL_COLUMNS = ("date_of_birth", "region", "source_created_at")
 
 
 def standardise_records(records: pd.DataFrame, settings: IdentitySettings) -> pd.DataFrame:
@@ -81,6 +82,9 @@ def standardise_records(records: pd.DataFrame, settings: IdentitySettings) -> pd
                                         lambda v: _id_tail(v, pattern))
     out["is_active"] = records["is_active"].astype("boolean").fillna(True).astype(bool)
     out["source_updated_at"] = utc_naive(records["source_updated_at"])
+    created = (records["source_created_at"] if "source_created_at" in records.columns
+               else _nulls(records))
+    out["source_created_at"] = utc_naive(created)
     return out
 
 
@@ -117,7 +121,8 @@ def utc_naive(values: pd.Series) -> pd.Series:
         parsed = pd.to_datetime(values, utc=True, errors="coerce", format="ISO8601")
         bad = int((parsed.isna() & values.notna()).sum())
         if bad:
-            log.warning("%d source_updated_at values are not ISO 8601; treated as unknown", bad)
+            log.warning("%d %s values are not ISO 8601; treated as unknown", bad,
+                        values.name or "timestamp")
     return parsed.dt.tz_localize(None)
 
 

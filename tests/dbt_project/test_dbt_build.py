@@ -73,6 +73,9 @@ def test_unified_records_keep_people_and_drop_companies(warehouse):
     assert records["social:2000000000000000002"]["free_text"] == "Coffee lover in Munich"
     assert records[f"email:{CARLA}"]["country_code"] == "IT"  # location when no address
     assert str(records["erp:10"]["source_updated_at"]) == "2025-02-01 10:00:00"
+    # when the source created the record (Odoo's create_date), which identity dates
+    # first_seen_at by: an edit moves source_updated_at only
+    assert str(records["erp:10"]["source_created_at"]) == "2024-02-01 10:00:00"
 
 
 def test_unified_records_have_exactly_the_contract_columns(warehouse):
@@ -100,6 +103,7 @@ def test_unified_records_have_exactly_the_contract_columns(warehouse):
         "cross_ref",
         "is_active",
         "source_updated_at",
+        "source_created_at",
         "dlt_load_id",
     ]
 
@@ -375,6 +379,22 @@ def test_a_table_built_before_its_not_null_constraints_gets_them(build, warehous
     for table, column in dropped:
         assert not _nullable(warehouse, table, column), (table, column)
     assert_refused(warehouse, "update marts.fct_orders set source = null")
+
+
+def test_unified_records_from_before_source_created_at_are_rebuilt_with_it(build, warehouse):
+    """A table of unified records from before `source_created_at` is rebuilt whole at its
+    next build, so every record gets its creation time, not only those loaded since
+    (an appended column is NULL on the rows a build does not write)."""
+    table = "intermediate.int_customer_records_unioned"
+    warehouse.execute(f"alter table {table} drop column source_created_at")
+    result = invoke_dbt(["run", "--select", "int_customer_records_unioned"],
+                        work_dir=build, warehouse=build / "cdp.duckdb")
+    assert result.success, failures(result)
+    missing = warehouse.execute(
+        f"select count(*) from {table} where source_created_at is null "
+        "and source in ('shop', 'erp', 'social')").fetchone()[0]
+    total = warehouse.execute(f"select count(*) from {table}").fetchone()[0]
+    assert total > 0 and missing == 0
 
 
 def _utc_midnight() -> datetime:

@@ -123,3 +123,22 @@ def test_an_unknown_survivorship_attribute_or_rule_is_refused() -> None:
         IdentitySettings.from_dict({"survivorship": {"shoe_size": "most_recent"}})
     with pytest.raises(ValueError, match="unknown survivorship rule 'loudest'"):
         IdentitySettings.from_dict({"survivorship": {"email": "loudest"}})
+
+
+def test_first_seen_is_the_earliest_creation_and_an_edit_does_not_move_it() -> None:
+    records = frame(
+        # created in 2023, edited since: the edit makes it the latest change, not new
+        record("shop", "gid://shopify/Customer/1", first_name="Ann", last_name="Lee",
+               email="ann@lee.com", source_updated_at="2025-06-01T00:00:00Z"),
+        # its source gives no creation time: it counts from its last change
+        record("email", "m1", first_name="Ann", email="ann@lee.com",
+               source_updated_at="2025-03-01T00:00:00Z"),
+    )
+    records["source_created_at"] = ["2023-02-01T00:00:00Z", None]
+    p = profile(resolve(records), "email", "m1")
+    assert p["member_count"] == 2
+    assert p["first_seen_at"] == pd.Timestamp("2023-02-01")
+    assert p["last_seen_at"] == pd.Timestamp("2025-06-01")
+    # an input without creation times (the CLI's): the earliest change, as before
+    p = profile(resolve(records.drop(columns="source_created_at")), "email", "m1")
+    assert p["first_seen_at"] == pd.Timestamp("2025-03-01")

@@ -22,7 +22,9 @@
     would compute every staged row first). Records are never removed by a load (a
     deletion flips `is_active`); an erasure deletes its rows here as everywhere.
 -#}
-{%- set newest = newest_in_this('dlt_load_id') -%}
+{#- a table from before `source_created_at` is rebuilt whole once, to fill it in -#}
+{%- set newest = newest_in_this('dlt_load_id') if column_in_this('source_created_at')
+                 else none -%}
 
 with
 
@@ -108,6 +110,7 @@ shop_records as (
         cast(null as {{ dbt.type_string() }}) as cross_ref,
         shop_customers.is_active and shop_deleted_customers.source_id is null as is_active,
         updated_at as source_updated_at,
+        created_at as source_created_at,
         greatest(shop_customers.dlt_load_id, shop_deleted_customers.dlt_load_id) as dlt_load_id
 
     from shop_customers
@@ -135,6 +138,7 @@ erp_records as (
         partner_ref as cross_ref,
         erp_partners.is_active and erp_deleted_partners.source_id is null as is_active,
         updated_at as source_updated_at,
+        created_at as source_created_at,
         greatest(erp_partners.dlt_load_id, erp_deleted_partners.dlt_load_id) as dlt_load_id
 
     from erp_partners
@@ -163,6 +167,8 @@ email_records as (
         cast(null as {{ dbt.type_string() }}) as cross_ref,
         is_active,
         last_changed_at as source_updated_at,
+        -- Mailchimp's signup time, else the opt-in's (a member added by API has none)
+        coalesce(signed_up_at, opted_in_at) as source_created_at,
         dlt_load_id
 
     from email_members
@@ -192,6 +198,7 @@ social_records as (
         cast(null as {{ dbt.type_string() }}) as cross_ref,
         social_users.is_active,
         social_users.created_at as source_updated_at,
+        social_users.created_at as source_created_at,
         greatest(social_users.dlt_load_id, social_messages.dlt_load_id) as dlt_load_id
 
     from social_users
