@@ -73,6 +73,24 @@ def test_missing_column_is_an_error() -> None:
         resolve(sample().drop(columns=["cross_ref"]))
 
 
+def test_load_records_takes_the_optional_columns_the_table_has() -> None:
+    """The warehouse's unified records carry `source_created_at`: it reaches identity
+    (which dates first_seen_at by it); a table without it loads as before."""
+    with duckdb.connect() as con:
+        con.execute("create schema staging")
+        records = sample()
+        con.register("records_df", records)
+        con.execute("create table staging.int_customer_records_unioned as "
+                    "select * from records_df")
+        assert "source_created_at" not in load_records(con).columns
+        con.execute("alter table staging.int_customer_records_unioned "
+                    "add column source_created_at timestamp default '2023-01-01'")
+        loaded = load_records(con)
+    assert (loaded["source_created_at"] == pd.Timestamp("2023-01-01")).all()
+    golden = resolve(loaded, resolved_at=AT).golden_profiles
+    assert (golden["first_seen_at"] == pd.Timestamp("2023-01-01")).all()
+
+
 def test_write_result_round_trips_through_duckdb_file(tmp_path) -> None:
     path = str(tmp_path / "cdp.duckdb")
     records = sample()
