@@ -47,13 +47,9 @@
 
 {% macro newest_in_this(column) -%}
     {%- set value = none -%}
-    {%- if execute and is_incremental() -%}
-        {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name')
-                        | map('lower') | list -%}
-        {%- if column | lower in names -%}
-            {%- set result = run_query("select max(" ~ column ~ ") from " ~ this) -%}
-            {%- set value = result.columns[0].values()[0] -%}
-        {%- endif -%}
+    {%- if execute and is_incremental() and column_in_this(column) -%}
+        {%- set result = run_query("select max(" ~ column ~ ") from " ~ this) -%}
+        {%- set value = result.columns[0].values()[0] -%}
     {%- endif -%}
     {{ return(value) }}
 {%- endmacro %}
