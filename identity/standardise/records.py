@@ -67,9 +67,9 @@ def standardise_records(records: pd.DataFrame, settings: IdentitySettings) -> pd
     out["country_code"] = map_distinct(records["country_code"], _clean_country)
     out = out.join(address_keys(records["street"], records["city"], records["postcode"],
                                 out["country_code"]))
-    region = records["region"] if "region" in records.columns else _nulls(records)
+    region = _optional(records, "region")
     out["region_key"] = map_distinct(region, lambda v: (_clean_text(v) or "").casefold() or None)
-    birth = records["date_of_birth"] if "date_of_birth" in records.columns else _nulls(records)
+    birth = _optional(records, "date_of_birth")
     dates = parse_dates_of_birth(birth, day_first=settings.dates_day_first)
     out["dob_key"] = map_distinct(dates, lambda d: d.isoformat())
     pattern = re.compile(settings.cross_ref.id_pattern)
@@ -82,9 +82,7 @@ def standardise_records(records: pd.DataFrame, settings: IdentitySettings) -> pd
                                         lambda v: _id_tail(v, pattern))
     out["is_active"] = records["is_active"].astype("boolean").fillna(True).astype(bool)
     out["source_updated_at"] = utc_naive(records["source_updated_at"])
-    created = (records["source_created_at"] if "source_created_at" in records.columns
-               else _nulls(records))
-    out["source_created_at"] = utc_naive(created)
+    out["source_created_at"] = utc_naive(_optional(records, "source_created_at"))
     return out
 
 
@@ -107,6 +105,11 @@ def address_keys(street: pd.Series, city: pd.Series, postcode: pd.Series,
     out["city_key"] = standardise_cities(city)
     out["postcode_key"] = standardise_postcodes(postcode, country)
     return out
+
+
+def _optional(records: pd.DataFrame, column: str) -> pd.Series:
+    """An optional contract column (OPTIONAL_COLUMNS), all NULL where the input lacks it."""
+    return records[column] if column in records.columns else _nulls(records)
 
 
 def _nulls(records: pd.DataFrame) -> pd.Series:

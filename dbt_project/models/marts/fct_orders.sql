@@ -38,14 +38,13 @@ orders as (
     -- raw tables' scans, which skip the older loads' row groups (a filter on
     -- `loaded_at` had every order's load id converted, and joined, first)
     where converted.dlt_load_id > {{ last_build_load_id('loaded_at') }}
+    {%- set loaded_through = last_build_max('loaded_at') %}
     {%- set deleted_since -%}
         select source_id from {{ ref('stg_shop__deletions') }}
-        where stream = 'orders'
-            and deleted_detected_at > {{ last_build_max('loaded_at') }}
+        where stream = 'orders' and deleted_detected_at > {{ loaded_through }}
         union
         select source_id from {{ ref('stg_erp__deletions') }}
-        where stream = 'sale_orders'
-            and deleted_detected_at > {{ last_build_max('loaded_at') }}
+        where stream = 'sale_orders' and deleted_detected_at > {{ loaded_through }}
     {%- endset %}
     {%- set deleted = values_or_query(deleted_since) %}
     {%- if deleted %}
