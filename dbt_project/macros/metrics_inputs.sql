@@ -10,10 +10,12 @@
     table now holds, the newest `loaded_at` and `identity_resolved_at` of
     `fct_touchpoints` (every order is a touchpoint too) and the newest `resolved_at`
     of the golden profiles, as they stood when the build read them (the facts build
-    before it, in the same invocation). `metrics_inputs_at_last_build(as_of)` returns
-    those watermarks when every row of the table holds the same as-of time; otherwise
-    (a new day, a first build, a full refresh, a table from before the log) none, and
-    every customer is computed.
+    before it, in the same invocation), and the repeat customers' median cadence the
+    table's one-order customers are scored with (`typical_cadence_days`, from the
+    table's own figures: the table keeps it rounded). `metrics_inputs_at_last_build(as_of)` returns
+    those watermarks and the build's `invocation_id` when every row of the table holds
+    the same as-of time; otherwise (a new day, a first build, a full refresh, a table
+    from before the log) none, and every customer is computed.
 -#}
 
 {% macro metrics_inputs_relation() -%}
@@ -40,7 +42,28 @@
         {%- for name, relation, column in metrics_input_watermarks(none, none) %}
         {{ name }} {{ dbt.type_timestamp() }} not null{{ ',' if not loop.last }}
         {%- endfor %}
-    )
+    );
+    {#- a log from before the column: its rows hold none, and the next build rescores
+        every one-order customer -#}
+    alter table {{ metrics_inputs_relation() }}
+        add column if not exists typical_cadence_days double precision
+{%- endmacro %}
+
+{#- A repeat customer's own purchase cadence: the days between their first and last
+    order over the gaps between their orders. One expression for the model and the log,
+    so that the median the log keeps is the one the model computes. -#}
+{% macro own_cadence_days(first_order_at, last_order_at, frequency) -%}
+    1.0 * {{ dbt.datediff(first_order_at, last_order_at, 'day') }} / ({{ frequency }} - 1)
+{%- endmacro %}
+
+{#- The repeat customers' median cadence (of `relation`'s rows with `frequency` of
+    2 or more): what a one-order customer's churn risk is measured against. -#}
+{% macro typical_cadence_days(relation) -%}
+    select percentile_cont(0.5) within group (
+        order by {{ own_cadence_days('first_order_at', 'last_order_at', 'frequency') }})
+        as cadence_days
+    from {{ relation }}
+    where frequency >= 2
 {%- endmacro %}
 
 {% macro metrics_as_of() -%}
@@ -67,8 +90,9 @@
         (select max(as_of_at) from {{ this }}),
         {%- for name, relation, column in metrics_input_watermarks(touchpoints, profiles) %}
         (select coalesce(max({{ column }}), {{ timestamp_literal('1900-01-01 00:00:00') }})
-         from {{ relation }}){{ ',' if not loop.last }}
+         from {{ relation }}),
         {%- endfor %}
+        ({{ typical_cadence_days(this) }})
 {%- endmacro %}
 
 {% macro metrics_inputs_at_last_build(as_of) -%}
@@ -83,7 +107,7 @@
     {%- set names = metrics_input_watermarks(none, none) | map(attribute=0) | list -%}
     {%- set as_of_at = timestamp_literal(as_of) -%}
     {%- set query -%}
-        select {{ names | join(', ') }}
+        select invocation_id, {{ names | join(', ') }}
         from {{ log }}
         where model = '{{ this.identifier }}'
             and recorded_at = (
@@ -97,9 +121,17 @@
     {%- if rows | length != 1 -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set watermarks = {} -%}
+    {%- set watermarks = {'invocation_id': rows[0]['invocation_id']} -%}
     {%- for name in names -%}
         {%- do watermarks.update({name: rows[0][name]}) -%}
     {%- endfor -%}
     {{ return(watermarks) }}
+{%- endmacro %}
+
+{#- The median cadence the last build (`since`, from `metrics_inputs_at_last_build`)
+    scored the table's one-order customers with, as a scalar subquery: NULL when its
+    log row is from before the column. -#}
+{% macro typical_cadence_at_last_build(since) -%}
+    (select max(typical_cadence_days) from {{ metrics_inputs_relation() }}
+     where model = '{{ this.identifier }}' and invocation_id = '{{ since.invocation_id }}')
 {%- endmacro %}

@@ -11,10 +11,13 @@
         {{ only_changed_rows('final', stamp='row_changed_at') }}
 
     With `stamp`, each row written carries the build's time in that column (left out of
-    the comparison), so readers and tests can take the rows changed since.
+    the comparison), so readers and tests can take the rows changed since. With `key`,
+    the CTE holds only the rows a build derived again (customer_metrics derives the few
+    whose inputs or scores moved): the table's rows are compared by that key, so the
+    others are neither read whole nor hashed.
     Pair it with `delete_gone_keys` as a post-hook, for keys that left the population.
 -#}
-{% macro only_changed_rows(cte, stamp=none) -%}
+{% macro only_changed_rows(cte, stamp=none, key=none) -%}
     {#- a table from before `stamp` is written whole once, so that every row gets one -#}
     {%- if is_incremental() and (stamp is none or newest_in_this(stamp) is not none) -%}
         {%- set names = [] -%}
@@ -27,6 +30,9 @@
             select {{ names | join(', ') }} from {{ cte }}
             except
             select {{ names | join(', ') }} from {{ this }}
+            {%- if key is not none %}
+            where {{ key }} in (select {{ key }} from {{ cte }})
+            {%- endif %}
         ) as changed_rows
     {%- else -%}
         select *{{ ', ' ~ utc_now() ~ ' as ' ~ stamp if stamp }} from {{ cte }}

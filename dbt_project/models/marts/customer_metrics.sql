@@ -12,11 +12,15 @@
     loaded or re-resolved since, or whose profile identity resolved since (the
     inputs' newest `loaded_at`, `identity_resolved_at` and `resolved_at` at each
     build are logged in `dbt_meta.metrics_inputs` by a post-hook), and read from the
-    table for everyone else. Scores, segments, cadence and risk rank a customer
-    against everyone, so they are computed for all from those figures, and only the
-    rows that differ from the table are written. On a new `as_of_at` (the first build
-    of a day), a first build or a full refresh, every customer's figures are computed
-    from the facts.
+    table for everyone else. Scores rank a customer against everyone, and a
+    one-order customer's cadence is everyone's median: each distinct value is scored
+    from all the figures (macros/rank_fifths.sql), and of the customers held, only
+    those whose scores moved, or the one-order customers when the median moved (the
+    log keeps the last one), are derived again. Of the rows derived, only those that
+    differ from the table are written. On a new `as_of_at` (the first build of a
+    day), a first build or a full refresh, every customer's figures are computed from
+    the facts. A pre-hook first deletes the customers who left the population, so the
+    figures held are everyone's who stays.
     Rows deleted from the facts outside dbt (a retention rule shorter than the
     365-day channel window) reach the figures at the next new as-of time, the next
     day at the latest; an erasure removes the customer itself.
@@ -29,12 +33,13 @@
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
         meta={'tests_scope': 'row_changed'},
-        pre_hook="{{ record_row_stamped_build() }}",
-        post_hook=[
-            "{{ delete_gone_keys('golden_id', ref('stg_identity__golden_profiles')) }}",
-            "{{ record_metrics_inputs(ref('fct_touchpoints'),
-                                      ref('stg_identity__golden_profiles')) }}",
+        pre_hook=[
+            "{{ record_row_stamped_build() }}",
+            "{{ delete_gone_keys('golden_id', ref('stg_identity__golden_profiles'))
+                if is_incremental() }}",
         ],
+        post_hook="{{ record_metrics_inputs(ref('fct_touchpoints'),
+                                            ref('stg_identity__golden_profiles')) }}",
     )
 }}
 
@@ -84,7 +89,8 @@ changed_customers as (
 
 held_figures as (
 
-    -- everyone else: their own figures as the table holds them
+    -- everyone else (the pre-hook removed who left): their own figures and the
+    -- scores the table holds
     select
         held.golden_id,
         nullif(held.frequency, 0) as frequency,
@@ -92,11 +98,13 @@ held_figures as (
         held.last_order_at,
         case when held.frequency > 0 then held.monetary_value end as monetary_value,
         held.engagement_score,
-        held.preferred_channel
+        held.preferred_channel,
+        true as is_held,
+        held.recency_score as held_recency_score,
+        held.frequency_score as held_frequency_score,
+        held.monetary_score as held_monetary_score
 
     from {{ this }} as held
-    inner join {{ ref('stg_identity__golden_profiles') }} as customers
-        on held.golden_id = customers.golden_id
     where not exists (
         select 1 from changed_customers
         where changed_customers.golden_id = held.golden_id
@@ -107,13 +115,11 @@ held_figures as (
 
 recomputed as (
 
-    -- the customers whose own figures are computed from the facts
-    select golden_id from {{ ref('stg_identity__golden_profiles') }} as customers
+    -- the customers whose own figures are computed from the facts (a new profile is
+    -- resolved after the last build, so it is among the changed)
+    select golden_id from {{ ref('stg_identity__golden_profiles') }}
     {%- if since is not none %}
-    where not exists (
-        select 1 from held_figures
-        where held_figures.golden_id = customers.golden_id
-    )
+    where golden_id in (select golden_id from changed_customers)
     {%- endif %}
 
 ),
@@ -217,7 +223,11 @@ computed_figures as (
         order_stats.monetary_value,
         cast(round(100 * (1 - exp(-coalesce(engagement.engagement_points, 0) / 10.0)))
             as integer) as engagement_score,
-        preferred_channel.channel as preferred_channel
+        preferred_channel.channel as preferred_channel,
+        false as is_held,
+        cast(null as integer) as held_recency_score,
+        cast(null as integer) as held_frequency_score,
+        cast(null as integer) as held_monetary_score
 
     from recomputed
     left join order_stats
@@ -249,15 +259,20 @@ order_gaps as (
         figures.first_order_at,
         figures.last_order_at,
         figures.monetary_value,
+        figures.engagement_score,
+        figures.preferred_channel,
+        figures.is_held,
+        figures.held_recency_score,
+        figures.held_frequency_score,
+        figures.held_monetary_score,
         {{ dbt.datediff('figures.last_order_at', 'as_of.as_of_at', 'day') }}
             as recency_days,
         {{ dbt.datediff('figures.first_order_at', 'as_of.as_of_at', 'day') }}
             as tenure_days,
         case
             when figures.frequency >= 2
-                then 1.0 * {{ dbt.datediff('figures.first_order_at',
-                                           'figures.last_order_at', 'day') }}
-                    / (figures.frequency - 1)
+                then {{ own_cadence_days('figures.first_order_at', 'figures.last_order_at',
+                                         'figures.frequency') }}
         end as own_cadence_days
 
     from figures
@@ -269,11 +284,27 @@ order_gaps as (
 typical_cadence as (
 
     -- a one-order customer has no rhythm of their own: the repeat customers' median
-    select
-        percentile_cont(0.5) within group (order by own_cadence_days) as cadence_days
+    {{ typical_cadence_days('figures') }}
 
-    from order_gaps
-    where own_cadence_days is not null
+),
+
+-- each distinct value's score: fifths of the share of customers ranked below it, so
+-- ties share a score and the lowest value (the many one-order customers) scores 1
+recency_scores as (
+
+    {{ rank_fifths('order_gaps', 'recency_days', descending=true) }}
+
+),
+
+frequency_scores as (
+
+    {{ rank_fifths('order_gaps', 'frequency') }}
+
+),
+
+monetary_scores as (
+
+    {{ rank_fifths('order_gaps', 'monetary_value') }}
 
 ),
 
@@ -283,17 +314,41 @@ rfm as (
         order_gaps.*,
         coalesce(order_gaps.own_cadence_days, typical_cadence.cadence_days)
             as purchase_cadence_days,
-        -- fifths of the share of customers below the value: ties share a score, and
-        -- the lowest value (the many one-order customers) scores 1
-        cast(least(5, 1 + floor(5 * percent_rank() over (
-            order by order_gaps.recency_days desc))) as integer) as recency_score,
-        cast(least(5, 1 + floor(5 * percent_rank() over (
-            order by order_gaps.frequency))) as integer) as frequency_score,
-        cast(least(5, 1 + floor(5 * percent_rank() over (
-            order by order_gaps.monetary_value))) as integer) as monetary_score
+        cast(recency_scores.score as integer) as recency_score,
+        cast(frequency_scores.score as integer) as frequency_score,
+        cast(monetary_scores.score as integer) as monetary_score
 
     from order_gaps
     cross join typical_cadence
+    inner join recency_scores
+        on order_gaps.recency_days = recency_scores.value
+    inner join frequency_scores
+        on order_gaps.frequency = frequency_scores.value
+    inner join monetary_scores
+        on order_gaps.monetary_value = monetary_scores.value
+
+),
+
+derived as (
+
+    -- the customers whose rows are derived again: every one computed from the facts,
+    -- and of those held, whose scores moved, or (the median moved) who have no
+    -- cadence of their own
+    select golden_id, engagement_score, preferred_channel
+    from figures
+    where not is_held
+    {%- if since is not none %}
+    union all
+    select rfm.golden_id, rfm.engagement_score, rfm.preferred_channel
+    from rfm
+    where rfm.is_held
+        and (rfm.recency_score <> rfm.held_recency_score
+            or rfm.frequency_score <> rfm.held_frequency_score
+            or rfm.monetary_score <> rfm.held_monetary_score
+            or (rfm.own_cadence_days is null
+                and rfm.purchase_cadence_days
+                    is distinct from {{ typical_cadence_at_last_build(since) }}))
+    {%- endif %}
 
 ),
 
@@ -365,11 +420,11 @@ final as (
         customers.engagement_score,
         customers.preferred_channel
 
-    from figures as customers
+    from derived as customers
     cross join as_of
     left join value_and_risk
         on customers.golden_id = value_and_risk.golden_id
 
 )
 
-{{ only_changed_rows('final', stamp='row_changed_at') }}
+{{ only_changed_rows('final', stamp='row_changed_at', key='golden_id') }}
