@@ -12,10 +12,11 @@
     of the golden profiles, as they stood when the build read them (the facts build
     before it, in the same invocation), and the repeat customers' median cadence the
     table's one-order customers are scored with (`typical_cadence_days`, from the
-    table's own figures: the table keeps it rounded). `metrics_inputs_at_last_build(as_of)` returns
-    those watermarks and the build's `invocation_id` when every row of the table holds
-    the same as-of time; otherwise (a new day, a first build, a full refresh, a table
-    from before the log) none, and every customer is computed.
+    table's own figures: the table keeps it rounded).
+    `metrics_inputs_at_last_build(as_of)` returns those watermarks and the build's
+    `invocation_id` when every row of the table holds the same as-of time; otherwise
+    (a new day, a first build, a full refresh, a table from before the log) none, and
+    every customer is computed.
 -#}
 
 {% macro metrics_inputs_relation() -%}
