@@ -9,7 +9,9 @@
     comparison), or whose consent or metrics rows were rewritten since (their
     `row_changed_at`), so a million rows are not compared whole, and a
     post-hook deletes the customers merged away. Each row written is stamped with the
-    build's time, `row_changed_at`: the snapshot compares only those.
+    build's time, `row_changed_at`: the snapshot compares only those. The orders,
+    consent and metrics it joins are narrowed to the customers rebuilt first, so the
+    joins hash those rows, not a million.
 -#}
 
 {{
@@ -160,6 +162,9 @@ customers as (
 
 ),
 
+{%- set narrowed = '\n            and golden_id in (select golden_id from customers)'
+                   if is_incremental() else '' %}
+
 final as (
 
     select
@@ -218,16 +223,32 @@ final as (
     from customers as golden_profiles
     left join members
         on golden_profiles.golden_id = members.golden_id
-    left join customer_orders
+    left join (
+        select * from customer_orders
+        {%- if is_incremental() %}
+        where true{{ narrowed }}
+        {%- endif %}
+    ) as customer_orders
         on golden_profiles.golden_id = customer_orders.golden_id
-    -- the mart itself, not one CTE read for both channels (DuckDB would copy all of it)
-    left join {{ ref('customer_consent') }} as email_consent
+    -- the mart itself, not one CTE read for both channels (DuckDB would copy all of it);
+    -- on an incremental build narrowed to the customers rebuilt before the join, so
+    -- that the join hashes a few thousand rows rather than a million
+    left join (
+        select * from {{ ref('customer_consent') }}
+        where channel = 'email'{{ narrowed }}
+    ) as email_consent
         on golden_profiles.golden_id = email_consent.golden_id
-        and email_consent.channel = 'email'
-    left join {{ ref('customer_consent') }} as sms_consent
+    left join (
+        select * from {{ ref('customer_consent') }}
+        where channel = 'sms'{{ narrowed }}
+    ) as sms_consent
         on golden_profiles.golden_id = sms_consent.golden_id
-        and sms_consent.channel = 'sms'
-    left join metrics
+    left join (
+        select * from metrics
+        {%- if is_incremental() %}
+        where true{{ narrowed }}
+        {%- endif %}
+    ) as metrics
         on golden_profiles.golden_id = metrics.golden_id
 
 )
