@@ -15,7 +15,8 @@
     the CTE holds only the rows a build derived again (customer_metrics derives the few
     whose inputs or scores moved): the table's rows are compared by that key, so the
     others are neither read whole nor hashed.
-    Pair it with `delete_gone_keys` as a post-hook, for keys that left the population.
+    Pair it with `delete_gone_keys` as a hook, for keys that left the population: a
+    post-hook, or a pre-hook where the model ranks the rows it holds (customer_metrics).
 -#}
 {% macro only_changed_rows(cte, stamp=none, key=none) -%}
     {#- a table from before `stamp` is written whole once, so that every row gets one -#}
