@@ -88,7 +88,8 @@ class BulkOperations:
     """The shop's bulk query operations and their result files.
 
     Knobs for tests: `hold` keeps the next operation RUNNING for that many
-    seconds before it starts writing; `fail_next` ends the next one FAILED
+    seconds before it starts writing (`release` ends a hold early, so a test
+    can order events without racing a clock); `fail_next` ends the next one FAILED
     with that error code after half its objects; `cut_downloads` cuts that
     many result downloads mid-body.
     """
@@ -105,6 +106,7 @@ class BulkOperations:
         self.downloads: list[dict[str, bool]] = []
         self.cut_downloads = 0
         self.hold = 0.0
+        self._held_until: dict[str, float] = {}
         self.fail_next: str | None = None
         self._key = secrets.token_bytes(16)
 
@@ -128,6 +130,10 @@ class BulkOperations:
         threading.Thread(target=self._execute, args=(op, root, hold, fail), daemon=True,
                          name="sim-shop-bulk").start()
         return {"bulkOperation": op.as_graphql(), "userErrors": []}
+
+    def release(self, op_id: str) -> None:
+        """End operation `op_id`'s hold now: it goes on to write its result."""
+        self._held_until[op_id] = 0.0
 
     def cancel(self, op_id: str) -> dict[str, Any]:
         op = self.operations.get(op_id)
@@ -180,8 +186,8 @@ class BulkOperations:
         token = secrets.token_hex(16)
         path = self.results_dir / f"{token}.jsonl"
         op.status = "RUNNING"
-        deadline = time.monotonic() + hold
-        while time.monotonic() < deadline and op.status == "RUNNING":
+        self._held_until[op.id] = time.monotonic() + hold
+        while time.monotonic() < self._held_until[op.id] and op.status == "RUNNING":
             time.sleep(0.05)
         total = self._count(root) if fail else 0
         try:

@@ -106,9 +106,18 @@ def test_a_download_cut_mid_body_is_fetched_again(shop, warehouse):
 
 def test_an_operation_left_running_by_a_killed_run_is_adopted(shop, warehouse):
     bulk = shop.simulator.bulk
-    bulk.hold = 2.0  # still running when the sync asks, even on a loaded machine
+    bulk.hold = 600.0  # still running when the sync asks, however loaded the machine
     started = bulk.run_query(queries.CUSTOMERS_BULK)  # what the killed run had submitted
     assert not started["userErrors"]
+    run_query = bulk.run_query
+
+    def refuse_then_release(query, *args, **kwargs):
+        answer = run_query(query, *args, **kwargs)
+        if answer["userErrors"]:  # refused: the sync should now adopt the running one
+            bulk.release(started["bulkOperation"]["id"])
+        return answer
+
+    bulk.run_query = refuse_then_release
     counts = warehouse("shop").run(source(shop).with_resources("customers"))
     assert counts["customers"] == len(shop.snapshot("customers"))
     assert list(bulk.operations) == [started["bulkOperation"]["id"]], "no second operation"
@@ -116,13 +125,16 @@ def test_an_operation_left_running_by_a_killed_run_is_adopted(shop, warehouse):
 
 def test_an_operation_that_completes_while_our_request_is_refused_is_adopted(shop, warehouse):
     bulk = shop.simulator.bulk
-    bulk.hold = 0.3
+    bulk.hold = 600.0  # held until our request has been refused, however slow the machine
     started = bulk.run_query(queries.CUSTOMERS_BULK)  # what the killed run had submitted
     run_query = bulk.run_query
+    refusals = []
 
     def refuse_then_let_it_complete(query, *args, **kwargs):
         answer = run_query(query, *args, **kwargs)
         if answer["userErrors"]:  # refused: the killed run's operation ends meanwhile
+            refusals.append(answer["userErrors"][0]["code"])
+            bulk.release(started["bulkOperation"]["id"])
             while bulk.operations[started["bulkOperation"]["id"]].running:
                 time.sleep(0.01)
         return answer
@@ -130,6 +142,7 @@ def test_an_operation_that_completes_while_our_request_is_refused_is_adopted(sho
     bulk.run_query = refuse_then_let_it_complete
     counts = warehouse("shop").run(source(shop).with_resources("customers"))
     assert counts["customers"] == len(shop.snapshot("customers"))
+    assert refusals == ["OPERATION_IN_PROGRESS"]
     assert list(bulk.operations) == [started["bulkOperation"]["id"]], "no second operation"
 
 
