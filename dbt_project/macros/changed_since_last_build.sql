@@ -64,17 +64,23 @@
     {{ timestamp_literal(value if value is not none else "1900-01-01 00:00:00") }}
 {%- endmacro %}
 
-{#- `last_build_max(column)` as a dlt load id (epoch seconds as text, to the
-    microsecond): `raw.dlt_load_id > {{ last_build_load_id('loaded_at') }}` selects
-    the loads after that time and, compared as text on the raw column, reaches the
-    scan, where a conversion of every load id to a timestamp is computed below the
-    staging view for every row. '0' (every load) on a first build. -#}
+{#- `last_build_max(column)` as a bound on dlt load ids (epoch seconds as text):
+    `raw.dlt_load_id > {{ last_build_load_id('loaded_at') }}` selects the loads after
+    that time and, compared as text on the raw column, reaches the scan, where a
+    conversion of every load id to a timestamp is computed below the staging view for
+    every row. '0' (every load) on a first build.
+
+    dlt's load ids are `str(time.time())`, up to seven decimals ('1796568308.6881242'),
+    and the timestamp keeps six: the bound is that time to the microsecond followed by
+    a '9', above every id of the same microsecond, so the newest load the table already
+    holds is not read again by every later build (as six decimals alone had it: the
+    bound sorts below the id it came from). -#}
 {% macro last_build_load_id(column) -%}
     {%- set value = newest_in_this(column) -%}
     {%- if value is none -%}
     '0'
     {%- else -%}
-    '{{ "%.6f" | format(value.replace(tzinfo=modules.pytz.utc).timestamp()) }}'
+    '{{ "%.6f" | format(value.replace(tzinfo=modules.pytz.utc).timestamp()) }}9'
     {%- endif -%}
 {%- endmacro %}
 

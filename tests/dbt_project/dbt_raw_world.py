@@ -18,7 +18,8 @@ ANNA, CARLA, DAVE = (
     member_id("carla.rossi@example.com"),
     member_id("dave@example.com"),
 )
-LOAD = "'1732363245.123456'"
+# as dlt writes one: `str(time.time())`, seven decimals (the timestamp keeps six)
+LOAD = "'1732363245.1234561'"
 
 SQL = f"""
 create schema raw_shop; create schema raw_erp; create schema raw_email;

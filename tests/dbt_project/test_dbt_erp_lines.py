@@ -71,7 +71,7 @@ def test_a_product_line_keeps_its_order_product_and_amounts(lines):
     assert (shirt["currency_id"], shirt["currency_code"]) == (1, "EUR")
     assert shirt["is_product_line"] is True and shirt["display_type"] is None
     assert str(shirt["created_at"]) == "2025-02-10 10:00:00"
-    assert shirt["dlt_load_id"] == "1732363245.123456"
+    assert shirt["dlt_load_id"] == "1732363245.1234561"
 
 
 def test_sku_is_read_from_the_display_name_when_there_is_one(lines):

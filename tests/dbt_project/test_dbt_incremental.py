@@ -14,8 +14,9 @@ import pytest
 from dbt_harness import failures, invoke_dbt
 from dbt_raw_world import ANNA, build_raw_warehouse
 
-# a sync after every load and deletion the raw fixture holds (2025-08-01)
-LATER_LOAD = "'1754006400.5'"
+# a sync after every load and deletion the raw fixture holds (2025-08-01), with the
+# seven decimals of a dlt load id (`str(time.time())`), one more than a timestamp keeps
+LATER_LOAD = "'1754006400.5000001'"
 BEN_X = "2000000000000000002"
 # the metrics' clock, fixed so that the incremental and the full build see the same day
 AS_OF = {"CDP_METRICS_AS_OF": "2025-08-02 00:00:00"}
@@ -64,6 +65,32 @@ def stamps(warehouse: Path) -> dict[str, object]:
     with duckdb.connect(str(warehouse)) as connection:
         return dict(connection.execute(
             "select golden_id, row_changed_at from marts.dim_customers").fetchall())
+
+
+#: a text column of each incremental table, marked on every row before a build with
+#: nothing new: a row the build wrote again loses its mark
+REWRITE_MARKED = {
+    "fct_touchpoints": "source_record_id",
+    "fct_orders": "order_name",
+    "fct_order_lines": "product_name",
+    "consent_ledger": "source_record_id",
+    RECORDS: "full_name",
+}
+
+
+def mark_every_row(warehouse: Path, mark: bool) -> None:
+    with duckdb.connect(str(warehouse)) as connection:
+        for table, column in REWRITE_MARKED.items():
+            value = f"{column} || '{MARK}'" if mark else f"replace({column}, '{MARK}', '')"
+            connection.execute(f"update {relation(table)} set {column} = {value}")
+
+
+def unmarked_rows(warehouse: Path) -> dict[str, int]:
+    with duckdb.connect(str(warehouse)) as connection:
+        return {table: connection.execute(
+                    f"select count(*) from {relation(table)} "
+                    f"where {column} is not null and {column} not like '%{MARK}'"
+                ).fetchone()[0] for table, column in REWRITE_MARKED.items()}
 
 
 def columns(warehouse: Path, mart: str) -> list[str]:
@@ -181,7 +208,6 @@ def runs(tmp_path_factory) -> dict[str, dict]:
     seen: dict[str, dict] = {}
     build(work_dir, warehouse)
     seen["first"], seen["first_stamps"] = marts(warehouse), stamps(warehouse)
-    build(work_dir, warehouse)
     seen["again"], seen["again_stamps"] = marts(warehouse), stamps(warehouse)
     with duckdb.connect(str(warehouse)) as connection:
         # a mark on rows no later load touches: an incremental build leaves them, a
@@ -201,6 +227,12 @@ def runs(tmp_path_factory) -> dict[str, dict]:
             connection.execute(f"update {relation(table)} set {column} = "
                                f"replace({column}, '{MARK}', '')")
     seen["incremental"], seen["incremental_stamps"] = marts(warehouse), stamps(warehouse)
+    # and a build with nothing new after it: every row it wrote again would lose its mark
+    mark_every_row(warehouse, mark=True)
+    build(work_dir, warehouse)
+    seen["unmarked_after_again"] = unmarked_rows(warehouse)
+    mark_every_row(warehouse, mark=False)
+    seen["incremental_again"] = marts(warehouse)
     build(work_dir, warehouse, "--full-refresh")
     seen["full"] = marts(warehouse)
     seen["marked_after_full"] = marked(warehouse)
@@ -231,6 +263,12 @@ def rows_of(runs: dict, run: str, mart: str) -> list[dict]:
 def test_a_build_with_nothing_new_changes_nothing(runs):
     assert runs["again"] == runs["first"]
     assert runs["again_stamps"] == runs["first_stamps"]
+
+
+def test_a_build_with_nothing_new_writes_no_row_again(runs):
+    # not even the rows of the newest load, whose dlt id has seven decimals
+    assert runs["unmarked_after_again"] == dict.fromkeys(REWRITE_MARKED, 0)
+    assert runs["incremental_again"] == runs["incremental"]
 
 
 def test_a_customer_row_is_stamped_by_the_build_that_rewrote_it(runs):
