@@ -339,11 +339,14 @@
     {%- if watermarks is none -%}
         {{ return(tested) }}
     {%- endif -%}
+    {#- a row a build writes was loaded or re-resolved since: its `identity_resolved_at`
+        is NULL only when its person is not resolved (no golden id), which a load
+        writes, so such rows are tested with their load and not again every build
+        (120,000 touchpoints at a million people, 0.1 s a test) -#}
     {%- set condition -%}
         loaded_at > {{ timestamp_literal(watermarks[0]) }}
             or identity_resolved_at > {{ timestamp_literal(watermarks[1]) }}
             or loaded_at is null
-            or identity_resolved_at is null
     {%- endset -%}
     {{ return(tested_rows_where(tested, condition, 'dbt_build_scope')) }}
 {%- endmacro %}

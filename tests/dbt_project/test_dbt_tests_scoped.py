@@ -26,6 +26,11 @@ BAD_NEW_ROW = f"""
 # an old order spoiled in place, after the build that tested it
 SPOILED_OLD_ROW = "update marts.fct_orders set source = 'spoiled' where order_key = 'erp:500'"
 SOURCE_TEST = "accepted_values_fct_orders_source"
+# an old guest order (no customer record: no golden id, never resolved) spoiled in place:
+# a build took it in with its load, and no later build rewrites it
+UNRESOLVED_ORDER = "shop:gid://shopify/Order/5004"
+SPOILED_OLD_UNRESOLVED_ROW = ("update marts.fct_orders set source = 'spoiled' "
+                              f"where order_key = '{UNRESOLVED_ORDER}'")
 # a customer no later build rewrites, spoiled in place in a row-stamped mart
 SPOILED_OLD_CONSENT = ("update marts.customer_consent set consent_status = 'spoiled' "
                        "where golden_id = 'gc-eve'")
@@ -51,7 +56,11 @@ def runs(tmp_path_factory) -> dict:
     first = invoke_dbt(["build"], work_dir=work_dir, warehouse=warehouse, environment=AS_OF)
     seen["first"] = (first.success, statuses(first))
     with duckdb.connect(str(warehouse)) as connection:
+        seen["unresolved"] = connection.execute(
+            "select golden_id, identity_resolved_at from marts.fct_orders "
+            f"where order_key = '{UNRESOLVED_ORDER}'").fetchall()
         connection.execute(SPOILED_OLD_ROW)
+        connection.execute(SPOILED_OLD_UNRESOLVED_ROW)
         connection.execute(SPOILED_OLD_CONSENT)
         connection.execute(BAD_NEW_ROW)
     # a build with warnings as errors: the USD order fails it
@@ -92,6 +101,13 @@ def test_a_bad_row_the_load_brings_fails_the_build_that_takes_it_in(runs):
 def test_an_old_row_is_not_read_again_by_an_incremental_build(runs):
     _, by_name = runs["strict"]
     assert status_of(by_name, SOURCE_TEST) == "pass"
+
+
+def test_an_old_row_without_a_golden_id_is_not_read_again(runs):
+    # it has no `identity_resolved_at` to place it after the last build: its load does
+    assert runs["unresolved"] == [(None, None)]
+    for run in ("strict", "after_failure", "after_pass"):
+        assert status_of(runs[run][1], SOURCE_TEST) == "pass", run
 
 
 def test_a_customer_mart_row_no_build_rewrote_is_not_read_again(runs):
