@@ -11,7 +11,10 @@ copy of that warehouse, and then times `dbt build` of everything after identity 
 the `dbt_after_identity` asset runs) on fresh copies of it, on one thread and on the
 project's default four, each beside the same build with `--full-refresh`: the ratio
 of the two comes from one run on one machine state. Each run is the same incremental
-build on the same data, so two commits compare on equal terms in minutes.
+build on the same data, so two commits compare on equal terms in minutes. The
+incremental build is timed twice over: as the hourly builds run it (DuckDB's vacuum
+deferred) and as the first build of a day does (it compacts the tables it writes);
+`hourly_day_ratio` weighs 23 of the one with 1 of the other.
 
 The simulators serve the world as it was generated: records an earlier change added
 are gone from the sources again and are not re-read (their timestamps are older than
@@ -50,24 +53,38 @@ def bench_dbt_incremental(root: Path, people: int, seed: int = 5,
     runs = []
     for count in threads:
         for attempt in range(repeats):
-            for full_refresh in (False, True):
-                kind = "full" if full_refresh else "t"
+            for kind, full_refresh, compact in BUILD_KINDS:
                 work = root / "dbt-incremental" / f"{kind}{count}-{attempt}"
                 runs.append({"threads": count, "full_refresh": full_refresh,
+                             "compacts": compact,
                              **time_dbt_after_identity(state, work, count, clock,
-                                                       full_refresh=full_refresh)})
-    best = {count: min(run["elapsed_with_close"] for run in runs
-                       if run["threads"] == count and not run["full_refresh"])
-            for count in threads}
-    best_full = {count: min(run["elapsed_with_close"] for run in runs
-                            if run["threads"] == count and run["full_refresh"])
-                 for count in threads}
+                                                       full_refresh=full_refresh,
+                                                       compact=compact)})
+
+    def best(full_refresh: bool, compact: bool) -> dict[int, float]:
+        return {count: min(run["elapsed_with_close"] for run in runs
+                           if run["threads"] == count and run["full_refresh"] == full_refresh
+                           and run["compacts"] == compact)
+                for count in threads}
+
+    hourly, compacting, full = best(False, False), best(False, True), best(True, False)
     return {"bench": "dbt-incremental", "people": people, "seed": seed,
             "success": all(run["success"] for run in runs),
-            "best_elapsed": best, "best_full_refresh": best_full,
-            "incremental_ratio": {count: round(best[count] / best_full[count], 3)
+            "best_elapsed": hourly, "best_compacting": compacting, "best_full_refresh": full,
+            "incremental_ratio": {count: round(hourly[count] / full[count], 3)
                                   for count in threads},
+            "compacting_ratio": {count: round(compacting[count] / full[count], 3)
+                                 for count in threads},
+            # the pipeline's default: a build every hour, of which one a day compacts
+            "hourly_day_ratio": {count: round((23 * hourly[count] + compacting[count])
+                                              / 24 / full[count], 3) for count in threads},
             "runs": runs}
+
+
+#: what each timed build is: its directory's prefix, whether it is a full refresh, and
+#: whether DuckDB vacuums the tables it writes (var `compact_storage`): the hourly
+#: build does not, the day's first one does (macros/storage_compaction.sql)
+BUILD_KINDS = (("t", False, False), ("compact", False, True), ("full", True, False))
 
 
 def prepare_changed_state(root: Path, people: int, seed: int) -> Path:
@@ -105,11 +122,13 @@ def prepare_changed_state(root: Path, people: int, seed: int) -> Path:
 
 
 def time_dbt_after_identity(state: Path, work: Path, threads: int,
-                            metrics_as_of: str | None, full_refresh: bool = False) -> dict:
+                            metrics_as_of: str | None, full_refresh: bool = False,
+                            compact: bool = False) -> dict:
     """One `dbt build` after identity on a fresh copy of `state`: dbt's elapsed time and
     its slowest nodes, from its run_results. With `full_refresh`, the same selection
     rebuilt whole (`--full-refresh`) on the same data: the ratio's denominator, taken
-    in the same run.
+    in the same run. `compact` sets var `compact_storage`: whether DuckDB vacuums the
+    tables the build writes, as the pipeline's first build of a day does.
 
     The copy keeps the warehouse's file name, the database name the compiled SQL (and
     so the unchanged-view fingerprints) carries, and is synced to disk first, so the
@@ -135,6 +154,7 @@ def time_dbt_after_identity(state: Path, work: Path, threads: int,
          "--project-dir", str(DBT_PROJECT_DIR),
          "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(work / "target"),
          "--log-path", str(work / "logs"), "--quiet",
+         "--vars", json.dumps({"compact_storage": compact}),
          *(["--full-refresh"] if full_refresh else [])],
         env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started

@@ -37,16 +37,23 @@ def test_pipeline_bench_runs_full_then_after_a_change(tmp_path, monkeypatch):
     # pipeline up to dbt's build after identity, then that build from the CLI on a copy
     dbt_bench = bench_dbt_incremental(tmp_path, 200, seed=9, threads=(1,), repeats=1)
     assert dbt_bench["success"]
-    run, full = dbt_bench["runs"]
-    assert not run["full_refresh"] and full["full_refresh"]
+    run, compacting, full = dbt_bench["runs"]
+    assert not run["full_refresh"] and not run["compacts"]
+    assert compacting["compacts"] and not compacting["full_refresh"]
+    assert full["full_refresh"]
     assert run["elapsed"] > 0 and run["nodes"] > 50 and full["nodes"] == run["nodes"]
     # the figures count the warehouse's close (DuckDB's last checkpoint) after dbt's clock
-    for timed in (run, full):
+    for timed in (run, compacting, full):
         assert timed["closing"] > 0
         assert timed["elapsed_with_close"] == round(timed["elapsed"] + timed["closing"], 2)
         assert timed["closing"] < timed["wall"] - timed["elapsed"]
     assert dbt_bench["incremental_ratio"][1] == round(
         run["elapsed_with_close"] / full["elapsed_with_close"], 3)
+    assert dbt_bench["compacting_ratio"][1] == round(
+        compacting["elapsed_with_close"] / full["elapsed_with_close"], 3)
+    assert dbt_bench["hourly_day_ratio"][1] == round(
+        (23 * run["elapsed_with_close"] + compacting["elapsed_with_close"])
+        / 24 / full["elapsed_with_close"], 3)
     assert list(run["slowest_nodes"].values()) == sorted(run["slowest_nodes"].values(),
                                                          reverse=True)
     # identity ran a third time (the kept warehouse moved on with the change), while
