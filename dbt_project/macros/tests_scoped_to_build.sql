@@ -46,7 +46,11 @@
     in `dbt_meta.row_stamped_builds`, and their tests read the rows stamped after the
     one logged by the first build after the last whose tests passed. A row no build
     rewrote cannot have changed, so it is not read again; delete+insert by key keeps
-    keys unique across the table.
+    keys unique across the table. The append-only `consent_ledger` is scoped the same
+    way by its own stamp (meta `row_stamp: recorded_at`, the load time of each
+    appended event); nothing replaces its keys (meta `append_only`), so its `unique`
+    tests read every row holding a key of a row appended since, not the new rows
+    alone (0.17 s for the whole 1.66 million events at a million people).
 -#}
 
 {% macro incremental_builds_relation() -%}
@@ -100,9 +104,15 @@
     )
 {%- endmacro %}
 
-{#- Whether a model with this meta has its tests scoped by `row_changed_at`. -#}
+{#- Whether a model with this meta has its tests scoped by a row stamp. -#}
 {% macro is_row_stamped(meta) -%}
     {{ return((meta or {}).get('tests_scope') == 'row_changed') }}
+{%- endmacro %}
+
+{#- The column a row-stamped model stamps its rows with: meta `row_stamp`, else
+    `row_changed_at`. -#}
+{% macro row_stamp_column(meta) -%}
+    {{ return((meta or {}).get('row_stamp', 'row_changed_at')) }}
 {%- endmacro %}
 
 {#- A pre-hook of a row-stamped mart: the newest stamp its table held before the build. -#}
@@ -114,7 +124,7 @@
         '{{ invocation_id }}',
         {{ dbt.current_timestamp() }},
         {{ 'false' if is_incremental() else 'true' }},
-        {{ last_build_max('row_changed_at') }}
+        {{ last_build_max(row_stamp_column(config.get('meta'))) }}
     )
 {%- endmacro %}
 
@@ -248,17 +258,33 @@
 
 {#- The rows of a row-stamped mart the test `model` reads, or none for every row. -#}
 {% macro row_stamped_where(tested, relation) -%}
-    {%- if model_under_scoped_test(relation, 'row_changed') is none -%}
+    {%- set attached = model_under_scoped_test(relation, 'row_changed') -%}
+    {%- if attached is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set changed_after = recorded_row_stamp(relation.identifier) -%}
     {%- if changed_after is none -%}
         {{ return(tested) }}
     {%- endif -%}
+    {%- set stamp = row_stamp_column(attached.config.meta) -%}
     {%- set condition -%}
-        row_changed_at > {{ timestamp_literal(changed_after) }}
-            or row_changed_at is null
+        {{ stamp }} > {{ timestamp_literal(changed_after) }}
+            or {{ stamp }} is null
     {%- endset -%}
+    {%- set test_name = model.test_metadata.name if model.test_metadata else '' -%}
+    {%- set column = model.test_metadata.kwargs.get('column_name')
+                     if model.test_metadata else none -%}
+    {%- if attached.config.meta.get('append_only') and test_name == 'unique'
+            and column -%}
+        {#- nothing replaces an appended row's key: a duplicate pairs a new row with
+            any row, so the test reads every row holding a key a new row holds -#}
+        {%- set condition -%}
+            {{ column }} in (
+                select {{ column }} from {{ tested }}
+                where {{ condition }}
+            )
+        {%- endset -%}
+    {%- endif -%}
     {{ return(tested_rows_where(tested, condition, 'dbt_row_scope')) }}
 {%- endmacro %}
 

@@ -35,6 +35,11 @@ SPOILED_OLD_UNRESOLVED_ROW = ("update marts.fct_orders set source = 'spoiled' "
 SPOILED_OLD_CONSENT = ("update marts.customer_consent set consent_status = 'spoiled' "
                        "where golden_id = 'gc-eve'")
 CONSENT_STATUS_TEST = "accepted_values_customer_consent_consent_status"
+# an event of the append-only ledger, spoiled in place after the build that appended it
+SPOILED_OLD_EVENT = ("update marts.consent_ledger set action = 'spoiled' "
+                     "where event_key = (select min(event_key) from marts.consent_ledger)")
+LEDGER_ACTION_TEST = "accepted_values_consent_ledger_action"
+LEDGER_UNIQUE_TEST = "unique_consent_ledger_event_key"
 FX_RATE_TEST = "accepted_values_fct_orders_has_fx_rate"
 
 
@@ -62,6 +67,7 @@ def runs(tmp_path_factory) -> dict:
         connection.execute(SPOILED_OLD_ROW)
         connection.execute(SPOILED_OLD_UNRESOLVED_ROW)
         connection.execute(SPOILED_OLD_CONSENT)
+        connection.execute(SPOILED_OLD_EVENT)
         connection.execute(BAD_NEW_ROW)
     # a build with warnings as errors: the USD order fails it
     strict = invoke_dbt(["build", "--warn-error"], work_dir=work_dir, warehouse=warehouse,
@@ -72,6 +78,8 @@ def runs(tmp_path_factory) -> dict:
         result = invoke_dbt(["build"], work_dir=work_dir, warehouse=warehouse,
                             environment=AS_OF)
         seen[run] = (result.success, statuses(result))
+    [compiled_unique] = (work_dir / "target" / "run").rglob(f"{LEDGER_UNIQUE_TEST}*.sql")
+    seen["ledger_unique_sql"] = compiled_unique.read_text()
     with duckdb.connect(str(warehouse)) as connection:
         seen["log"] = connection.execute(
             "select model, full_build, tests_passed from dbt_meta.incremental_builds "
@@ -79,7 +87,7 @@ def runs(tmp_path_factory) -> dict:
         seen["stamped_log"] = connection.execute(
             "select full_build, tests_passed from dbt_meta.row_stamped_builds "
             "where model = 'customer_consent' order by recorded_at").fetchall()
-    alone = invoke_dbt(["test", "--select", "fct_orders", "customer_consent"],
+    alone = invoke_dbt(["test", "--select", "fct_orders", "customer_consent", "consent_ledger"],
                        work_dir=work_dir, warehouse=warehouse, environment=AS_OF)
     seen["test_alone"] = (alone.success, statuses(alone))
     return seen
@@ -118,6 +126,19 @@ def test_a_customer_mart_row_no_build_rewrote_is_not_read_again(runs):
     assert runs["stamped_log"] == [(True, True), (False, False), (False, True), (False, True)]
 
 
+def test_an_old_event_of_the_append_only_ledger_is_not_read_again(runs):
+    for run in ("strict", "after_failure", "after_pass"):
+        assert status_of(runs[run][1], LEDGER_ACTION_TEST) == "pass", run
+
+
+def test_the_ledger_unique_test_reads_every_row_sharing_a_key_with_a_new_one(runs):
+    # nothing replaces an appended event's key, so a duplicate may pair a new row with
+    # an old one: the narrowed test takes every row holding a key a new row holds
+    compiled = " ".join(runs["ledger_unique_sql"].split())
+    assert "event_key in ( select event_key from" in compiled
+    assert "where recorded_at > cast(" in compiled
+
+
 def test_rows_whose_tests_failed_are_tested_again_until_a_build_passes(runs):
     assert runs["after_failure"][0]
     assert status_of(runs["after_failure"][1], FX_RATE_TEST) == "warn"
@@ -129,6 +150,7 @@ def test_dbt_test_on_its_own_checks_every_row(runs):
     assert not success
     assert status_of(by_name, SOURCE_TEST) == "fail"
     assert status_of(by_name, CONSENT_STATUS_TEST) == "fail"
+    assert status_of(by_name, LEDGER_ACTION_TEST) == "fail"
 
 
 def test_each_build_of_a_fact_is_logged_with_its_verdict(runs):

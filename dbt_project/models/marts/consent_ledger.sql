@@ -15,12 +15,16 @@
     customers when it reads them.
 -#}
 
+{#- its tests read the events appended since the last build whose tests passed
+    (macros/tests_scoped_to_build.sql) -#}
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
         full_refresh=false,
         on_schema_change='append_new_columns',
+        meta={'tests_scope': 'row_changed', 'row_stamp': 'recorded_at', 'append_only': true},
+        pre_hook="{{ record_row_stamped_build() }}",
     )
 }}
 
