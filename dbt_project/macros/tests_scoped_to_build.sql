@@ -368,7 +368,7 @@
     {#- a row a build writes was loaded or re-resolved since: its `identity_resolved_at`
         is NULL only when its person is not resolved (no golden id), which a load
         writes, so such rows are tested with their load and not again every build
-        (120,000 touchpoints at a million people, 0.1 s a test) -#}
+        (119,714 touchpoints at a million people: 0.07 s of fct_touchpoints' unique test) -#}
     {%- set condition -%}
         loaded_at > {{ timestamp_literal(watermarks[0]) }}
             or identity_resolved_at > {{ timestamp_literal(watermarks[1]) }}
