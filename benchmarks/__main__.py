@@ -1,10 +1,11 @@
 """`make bench`: world generation at scale, connectors, identity, and the whole pipeline.
 
-    python -m benchmarks [world|connectors|identity|pipeline|privacy|dbt-incremental]
+    python -m benchmarks [world|connectors|identity|pipeline|privacy|dbt-incremental|storage]
                          [--world-people 100000]
                          [--connector-people 20000] [--identity-people 10000 100000]
                          [--identity-scale 1000000]
                          [--pipeline-people 5000 20000] [--privacy-warehouse FILE]
+                         [--storage-warehouse FILE] [--storage-hours 24]
 
 With a bench named, only that one runs (e.g. `python -m benchmarks connectors
 --connector-people 1000000`; `--connector-world DIR` reuses a world made with
@@ -16,6 +17,9 @@ directory is used and removed. `python -m benchmarks dbt-incremental --keep DIR
 --pipeline-people N` then changes another 1% of that kept pipeline world, runs it up
 to identity and times dbt's build after identity from the CLI on copies of the result
 (minutes, where the pipeline bench takes most of an hour; benchmarks/dbt_incremental.py).
+`python -m benchmarks storage --storage-warehouse FILE` replays a day of hourly
+builds' deletes and inserts on copies of a warehouse, with DuckDB's vacuum at every
+checkpoint and deferred to the day's last (benchmarks/storage.py).
 
 Results are printed and written to `.cdpkit/bench/results.json` (one bench alone:
 `.cdpkit/bench/<bench>.json`).
@@ -37,6 +41,7 @@ from dagster import DagsterEventType, DagsterInstance
 from benchmarks import dbt_incremental
 from benchmarks import identity as identity_bench
 from benchmarks import privacy as privacy_bench
+from benchmarks import storage as storage_bench
 from benchmarks.connectors import bench_connectors, format_table
 from benchmarks.simprocess import BENCH_OPTIONS
 from cdpkit.demo import prepare_local_state
@@ -154,7 +159,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("only", nargs="?",
                         choices=("world", "connectors", "identity", "pipeline", "privacy",
-                                 "dbt-incremental"),
+                                 "dbt-incremental", "storage"),
                         help="run only this bench")
     parser.add_argument("--world-people", type=int, default=100_000)
     parser.add_argument("--pipeline-people", type=int, nargs="*", default=[5000, 20000])
@@ -166,12 +171,19 @@ def main() -> int:
                         help="reuse this world (one --connector-people, generated with seed 3)")
     parser.add_argument("--privacy-warehouse", type=Path, metavar="FILE",
                         help="time one erasure on a copy of this warehouse (privacy bench)")
+    parser.add_argument("--storage-warehouse", type=Path, metavar="FILE",
+                        help="replay a day of hourly builds on copies of this warehouse "
+                             "(storage bench)")
+    parser.add_argument("--storage-hours", type=int, default=24)
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="run in DIR and keep its worlds, warehouses and state")
     args = parser.parse_args()
     if args.only == "dbt-incremental" and not args.keep:
         parser.error("dbt-incremental needs --keep DIR, a directory an earlier "
                      "`pipeline --keep DIR` run left")
+    if args.only == "storage" and not args.storage_warehouse:
+        parser.error("storage needs --storage-warehouse FILE, a warehouse at scale "
+                     "(a `pipeline --keep DIR` run leaves DIR/cdp-N.duckdb)")
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
     root = args.keep or Path(tempfile.mkdtemp(prefix="cdpkit-bench-"))
@@ -212,6 +224,12 @@ def main() -> int:
                       flush=True)
                 results.append(privacy_bench.bench_erasure(args.privacy_warehouse, root))
                 print(json.dumps(results[-1]), flush=True)
+        if args.only in (None, "storage") and args.storage_warehouse:
+            print(f"storage: {args.storage_hours} hourly builds on copies of "
+                  f"{args.storage_warehouse} ...", flush=True)
+            results.append(storage_bench.bench_storage(args.storage_warehouse, root,
+                                                       args.storage_hours))
+            print(json.dumps(results[-1]), flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
