@@ -59,9 +59,44 @@
     cast('{{ value }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
-{% macro last_build_max(column) -%}
-    {%- set value = newest_in_this(column) -%}
+{#- The newest value of each of `columns` in the model's table, read in one query, as a
+    dict by column (none for a column the table does not have yet, and on a first
+    build): a model that bounds several filters by its watermarks reads them once,
+    where each `last_build_max` call costs a lookup of the table's columns and a
+    `max()` (about 12 ms of a build each, with dbt's own work). -#}
+{% macro newest_values_in_this(columns) -%}
+    {%- set values = {} -%}
+    {%- for column in columns -%}
+        {%- do values.update({column: none}) -%}
+    {%- endfor -%}
+    {%- if execute and is_incremental() -%}
+        {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name')
+                        | map('lower') | list -%}
+        {%- set present = [] -%}
+        {%- for column in columns if column | lower in names -%}
+            {%- do present.append(column) -%}
+        {%- endfor -%}
+        {%- if present -%}
+            {%- set maxima = [] -%}
+            {%- for column in present -%}
+                {%- do maxima.append('max(' ~ column ~ ')') -%}
+            {%- endfor -%}
+            {%- set row = run_query('select ' ~ (maxima | join(', ')) ~ ' from ' ~ this).rows[0] -%}
+            {%- for column in present -%}
+                {%- do values.update({column: row[loop.index0]}) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(values) }}
+{%- endmacro %}
+
+{#- `value` (a newest value, or none) as the bound a filter compares with. -#}
+{% macro timestamp_bound(value) -%}
     {{ timestamp_literal(value if value is not none else "1900-01-01 00:00:00") }}
+{%- endmacro %}
+
+{% macro last_build_max(column) -%}
+    {{ timestamp_bound(newest_in_this(column)) }}
 {%- endmacro %}
 
 {#- `last_build_max(column)` as a bound on dlt load ids (epoch seconds as text):
@@ -76,7 +111,11 @@
     holds is not read again by every later build (as six decimals alone had it: the
     bound sorts below the id it came from). -#}
 {% macro last_build_load_id(column) -%}
-    {%- set value = newest_in_this(column) -%}
+    {{ load_id_bound(newest_in_this(column)) }}
+{%- endmacro %}
+
+{#- `value` (a newest `loaded_at`, or none) as the bound on dlt load ids. -#}
+{% macro load_id_bound(value) -%}
     {%- if value is none -%}
     '0'
     {%- else -%}
@@ -84,10 +123,15 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro changed_since_last_build(alias) -%}
+{#- `newest`: the table's newest `loaded_at` and `identity_resolved_at`, when the model
+    read them already (`newest_values_in_this`). -#}
+{% macro changed_since_last_build(alias, newest=none) -%}
+    {%- if newest is none -%}
+        {%- set newest = newest_values_in_this(['loaded_at', 'identity_resolved_at']) -%}
+    {%- endif %}
     (
-        {{ alias }}.loaded_at > {{ last_build_max('loaded_at') }}
-        or {{ alias }}.identity_resolved_at > {{ last_build_max('identity_resolved_at') }}
+        {{ alias }}.loaded_at > {{ timestamp_bound(newest['loaded_at']) }}
+        or {{ alias }}.identity_resolved_at > {{ timestamp_bound(newest['identity_resolved_at']) }}
     )
 {%- endmacro %}
 

@@ -52,17 +52,19 @@ channels as (
 ),
 
 {% if is_incremental() %}
+{#- the table's watermarks, read once for every filter below -#}
+{%- set newest = newest_values_in_this(['loaded_at', 'identity_resolved_at', 'row_changed_at']) %}
 {#- blacklist entries are rare: without a new one, no record's email is normalised -#}
 {%- set address_events_query -%}
     select count(*) from {{ ref('consent_ledger') }}
-    where applies_to = 'email_address' and recorded_at > {{ last_build_max('loaded_at') }}
+    where applies_to = 'email_address' and recorded_at > {{ timestamp_bound(newest.loaded_at) }}
 {%- endset -%}
 {%- set new_address_events = execute
                              and run_query(address_events_query).columns[0].values()[0] > 0 %}
 new_events as (
 
     select * from {{ ref('consent_ledger') }}
-    where recorded_at > {{ last_build_max('loaded_at') }}
+    where recorded_at > {{ timestamp_bound(newest.loaded_at) }}
 
 ),
 
@@ -71,8 +73,8 @@ changed_customers as (
     -- re-resolved customers, and those the new events reach: through the crosswalk, or
     -- through an email of one of their records (a blacklist entry)
     select golden_id from {{ ref('stg_identity__golden_profiles') }}
-    where resolved_at > {{ last_build_max('identity_resolved_at') }}
-    {%- if newest_in_this('row_changed_at') is none %}
+    where resolved_at > {{ timestamp_bound(newest.identity_resolved_at) }}
+    {%- if newest.row_changed_at is none %}
         -- a table from before `row_changed_at`: every row is written once to get its stamp
         or true
     {%- endif %}

@@ -76,6 +76,8 @@ customer_orders as (
 ),
 
 {% if is_incremental() %}
+{#- the table's watermarks, read once for every filter below -#}
+{%- set newest = newest_values_in_this(['row_changed_at', 'identity_resolved_at']) %}
 current_rows as (
 
     select * from {{ this }}
@@ -104,14 +106,14 @@ consent_changed as (
     -- the consent and metrics rows their builds rewrote since this table's last build
     -- (both stamp every row they write; the stamps share the warehouse's clock)
     select golden_id from {{ ref('customer_consent') }}
-    where row_changed_at > {{ last_build_max('row_changed_at') }}
+    where row_changed_at > {{ timestamp_bound(newest.row_changed_at) }}
 
 ),
 
 metrics_changed as (
 
     select golden_id from {{ ref('customer_metrics') }}
-    where row_changed_at > {{ last_build_max('row_changed_at') }}
+    where row_changed_at > {{ timestamp_bound(newest.row_changed_at) }}
 
 ),
 
@@ -119,14 +121,14 @@ changed_customers as (
 
     {#- the view itself, not the CTE: read once, the CTE is not materialised whole -#}
     select golden_id from {{ ref('stg_identity__golden_profiles') }}
-    where resolved_at > {{ last_build_max('identity_resolved_at') }}
+    where resolved_at > {{ timestamp_bound(newest.identity_resolved_at) }}
     union
     select golden_id from orders_changed
     union
     select golden_id from consent_changed
     union
     select golden_id from metrics_changed
-    {%- if newest_in_this('row_changed_at') is none %}
+    {%- if newest.row_changed_at is none %}
     union
     -- a table from before `row_changed_at`: every row is written once to get its stamp
     select golden_id from {{ ref('stg_identity__golden_profiles') }}

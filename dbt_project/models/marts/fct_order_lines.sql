@@ -36,12 +36,14 @@ with
     Odoo lines loaded or deleted since the last build, and only their lines are read
     and converted (none when nothing changed); a first build reads every line. -#}
 {% if is_incremental() %}
+{#- the table's watermarks, read once for every filter below -#}
+{%- set newest = newest_values_in_this(['loaded_at', 'identity_resolved_at']) %}
 {#- Odoo lines are a stream of their own: the orders with a line loaded since the last
     build, or one Odoo deleted since -#}
 {%- set erp_orders_with_changed_lines -%}
     select cast(erp_lines.sale_order_id as {{ dbt.type_string() }}) as order_id
     from {{ ref('stg_erp__sale_order_lines') }} as erp_lines
-    where {{ dlt_loaded_at('erp_lines.dlt_load_id') }} > {{ last_build_max('loaded_at') }}
+    where {{ dlt_loaded_at('erp_lines.dlt_load_id') }} > {{ timestamp_bound(newest.loaded_at) }}
 
     union
 
@@ -51,14 +53,14 @@ with
         on cast(erp_lines.sale_order_line_id as {{ dbt.type_string() }})
             = erp_line_deletions.source_id
     where erp_line_deletions.stream = 'sale_order_lines'
-        and erp_line_deletions.deleted_detected_at > {{ last_build_max('loaded_at') }}
+        and erp_line_deletions.deleted_detected_at > {{ timestamp_bound(newest.loaded_at) }}
 {%- endset %}
 {#- The Odoo orders whose lines are read again: loaded since, or with a line loaded or
     deleted since, read when the model compiles (fct_orders is built by then) and
     written into the query as constants (`values_or_query`). -#}
 {%- set erp_reread_orders -%}
     select order_id from {{ ref('fct_orders') }}
-    where source = 'erp' and loaded_at > {{ last_build_max('loaded_at') }}
+    where source = 'erp' and loaded_at > {{ timestamp_bound(newest.loaded_at) }}
 
     union
 
@@ -75,7 +77,7 @@ erp_orders_with_changed_lines as (
 rebuilt_orders as (
 
     select * from {{ ref('fct_orders') }} as orders
-    where {{ changed_since_last_build('orders') }}
+    where {{ changed_since_last_build('orders', newest) }}
         or (
             orders.source = 'erp'
             and orders.order_id in (select order_id from erp_orders_with_changed_lines)
@@ -98,7 +100,7 @@ shop_lines as (
     select * from {{ ref('stg_shop__order_lines') }} as shop_lines
     {% if is_incremental() %}
     -- lines a load brought since: their load id, as text, reaches the scan
-    where shop_lines.dlt_load_id > {{ last_build_load_id('loaded_at') }}
+    where shop_lines.dlt_load_id > {{ load_id_bound(newest.loaded_at) }}
         and shop_lines.order_id in (
             select order_id from rebuilt_orders where source = 'shop'
         )

@@ -37,8 +37,10 @@ orders as (
     -- the orders loaded since, by their raw load id: compared as text it reaches the
     -- raw tables' scans, which skip the older loads' row groups (a filter on
     -- `loaded_at` had every order's load id converted, and joined, first)
-    where converted.dlt_load_id > {{ last_build_load_id('loaded_at') }}
-    {%- set loaded_through = last_build_max('loaded_at') %}
+    {#- the table's watermarks, read once for every filter of this model #}
+    {%- set newest = newest_values_in_this(['loaded_at', 'identity_resolved_at']) %}
+    where converted.dlt_load_id > {{ load_id_bound(newest.loaded_at) }}
+    {%- set loaded_through = timestamp_bound(newest.loaded_at) %}
     {%- set deleted_since -%}
         select source_id from {{ ref('stg_shop__deletions') }}
         where stream = 'orders' and deleted_detected_at > {{ loaded_through }}
@@ -94,7 +96,7 @@ loaded as (
 re_resolved_records as (
 
     select * from {{ ref('stg_identity__crosswalk') }} as crosswalk
-    where crosswalk.resolved_at > {{ last_build_max('identity_resolved_at') }}
+    where crosswalk.resolved_at > {{ timestamp_bound(newest.identity_resolved_at) }}
 
 ),
 

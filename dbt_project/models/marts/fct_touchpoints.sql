@@ -35,18 +35,20 @@ orders as (
 {#- Each branch names the relations it reads instead of sharing import CTEs: DuckDB
     materialises a CTE read twice, which here would copy every interaction. -#}
 {% if is_incremental() %}
+{#- the table's watermarks, read once for every filter below -#}
+{%- set newest = newest_values_in_this(['loaded_at', 'identity_resolved_at']) %}
 
 loaded_interactions as (
 
     select * from {{ ref('int_touchpoints_unioned') }} as interactions
-    where interactions.loaded_at > {{ last_build_max('loaded_at') }}
+    where interactions.loaded_at > {{ timestamp_bound(newest.loaded_at) }}
 
 ),
 
 re_resolved_records as (
 
     select * from {{ ref('stg_identity__crosswalk') }} as crosswalk
-    where crosswalk.resolved_at > {{ last_build_max('identity_resolved_at') }}
+    where crosswalk.resolved_at > {{ timestamp_bound(newest.identity_resolved_at) }}
 
 ),
 
@@ -55,7 +57,7 @@ re_resolved_records as (
 re_resolved_interactions as (
 
     select * from {{ ref('int_touchpoints_unioned') }} as interactions
-    where interactions.loaded_at <= {{ last_build_max('loaded_at') }}
+    where interactions.loaded_at <= {{ timestamp_bound(newest.loaded_at) }}
         and exists (
             select 1
             from re_resolved_records
@@ -132,7 +134,7 @@ order_touchpoints as (
 
     from orders
     {% if is_incremental() %}
-    where {{ changed_since_last_build('orders') }}
+    where {{ changed_since_last_build('orders', newest) }}
     {% endif %}
 
 ),
