@@ -33,25 +33,24 @@
     10,000 keys a subquery is cheaper to send than the list. With `newest` none (a
     first build), every row.
 -#}
-{#- The largest `column` of the model's table in an incremental build, else none (a
-    first build, or a column the table does not have yet: a new one reads as never). -#}
+{#- The lower-cased column names of the model's table in an incremental build. -#}
+{% macro columns_in_this() -%}
+    {{ return(adapter.get_columns_in_relation(this) | map(attribute='name')
+              | map('lower') | list) }}
+{%- endmacro %}
+
 {#- Whether the model's table has `column` (true on a first build: nothing to add). -#}
 {% macro column_in_this(column) -%}
     {%- if execute and is_incremental() -%}
-        {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name')
-                        | map('lower') | list -%}
-        {{ return(column | lower in names) }}
+        {{ return(column | lower in columns_in_this()) }}
     {%- endif -%}
     {{ return(true) }}
 {%- endmacro %}
 
+{#- The largest `column` of the model's table in an incremental build, else none (a
+    first build, or a column the table does not have yet: a new one reads as never). -#}
 {% macro newest_in_this(column) -%}
-    {%- set value = none -%}
-    {%- if execute and is_incremental() and column_in_this(column) -%}
-        {%- set result = run_query("select max(" ~ column ~ ") from " ~ this) -%}
-        {%- set value = result.columns[0].values()[0] -%}
-    {%- endif -%}
-    {{ return(value) }}
+    {{ return(newest_values_in_this([column])[column]) }}
 {%- endmacro %}
 
 {#- `value` (a datetime or its text) as a timestamp constant -#}
@@ -70,8 +69,7 @@
         {%- do values.update({column: none}) -%}
     {%- endfor -%}
     {%- if execute and is_incremental() -%}
-        {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name')
-                        | map('lower') | list -%}
+        {%- set names = columns_in_this() -%}
         {%- set present = [] -%}
         {%- for column in columns if column | lower in names -%}
             {%- do present.append(column) -%}
