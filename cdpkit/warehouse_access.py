@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from cdpkit.storage import defer_vacuum
+
 #: the exit code of a command that could not open the warehouse
 UNAVAILABLE = 2
 
@@ -26,10 +28,12 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
         raise WarehouseUnavailable(f"no warehouse at {warehouse}; run `cdpkit demo` or the "
                                    "pipeline first, or pass --warehouse")
     try:
-        return duckdb.connect(str(warehouse), read_only=read_only)
+        con = duckdb.connect(str(warehouse), read_only=read_only)
     except duckdb.IOException as error:
         raise WarehouseUnavailable(f"cannot open {warehouse} ({error}); a pipeline run may "
                                    "hold it: try again when it ends") from None
+    # a writer leaves the vacuum to the day's compacting dbt build (cdpkit/storage.py)
+    return con if read_only else defer_vacuum(con)
 
 
 def connect_or_say(command: str, path: str | Path,

@@ -29,8 +29,12 @@ class WarehouseResource(ConfigurableResource):
     def connect(self, read_only: bool = False):
         import duckdb
 
+        from cdpkit.storage import defer_vacuum
+
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        return duckdb.connect(self.path, read_only=read_only)
+        con = duckdb.connect(self.path, read_only=read_only)
+        # a writer leaves the vacuum to the day's compacting dbt build (cdpkit/storage.py)
+        return con if read_only else defer_vacuum(con)
 
 
 class IdentityResource(ConfigurableResource):

@@ -2,8 +2,9 @@
     When DuckDB compacts the tables a build writes.
 
     A checkpoint (every 16 MB of write-ahead log, and when dbt closes the warehouse)
-    vacuums each table it writes: it merges the row groups that deleted rows and small
-    appends left sparse. An incremental build deletes and re-inserts a few thousand
+    vacuums the tables that deleted rows and small appends left sparse: it merges their
+    row groups, those of tables this process never wrote included (a checkpoint after
+    one log row compacted every mart an earlier build had left: cdpkit/storage.py). An incremental build deletes and re-inserts a few thousand
     rows of every mart and appends them as a small row group, so each of its
     checkpoints rewrote a tail of up to a row group (122,880 rows) per table: at a
     million customers 2.1 s of checkpoints in an 11 s build after a 1% change, 0.84 s
@@ -13,7 +14,10 @@
     marked as deleted, and the appended row groups are kept as they are. A build that
     writes a table whose last compaction is more than `compact_storage_every_hours`
     (var, default 24) old, or has none logged, keeps DuckDB's vacuum instead: its
-    checkpoints compact every table they write, whole. The models each invocation
+    checkpoints compact the warehouse's tables, whole. Every other cdpkit writer (dlt's
+    loads, the Dagster resource, the CLI) defers the vacuum too, or it would pay this
+    build's share at its own next checkpoint (cdpkit/storage.py), so the compacting
+    build is the one that compacts the raw and identity tables as well. The models each invocation
     compacted are logged in `dbt_meta.storage_compactions`, so the pipeline's hourly
     builds compact once a day, each dbt invocation for the models it selects (the
     build before identity and the one after it each keep their own day). Var
