@@ -10,6 +10,11 @@ reports the checkpoints' time (each hour's and the day's total), the deleted row
 still stored, the tables' row groups, and a full scan of each table before and after,
 so the cost of the deferral to readers shows beside its saving to writers.
 
+A checkpoint vacuums every sparse table, not only those its process wrote, so it also
+times the next writer after one deferred round: a process that appends one row to
+another table and closes, with DuckDB's default vacuum and deferring it as every cdpkit
+writer does (cdpkit/storage.py); the first pays for what the build left.
+
     python -m benchmarks storage --storage-warehouse FILE [--storage-hours 24]
 """
 
@@ -19,9 +24,13 @@ import os
 import shutil
 import statistics
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+
+from cdpkit.storage import defer_vacuum
 
 #: the marts an incremental build rewrites most, with their keys
 DEFAULT_TABLES = {"marts.fct_touchpoints": "touchpoint_key",
@@ -34,21 +43,55 @@ def bench_storage(warehouse: Path, root: Path, hours: int = 24,
     tables = tables or DEFAULT_TABLES
     policies = {}
     for policy, deferred in (("vacuum_every_checkpoint", False), ("vacuum_deferred", True)):
-        copy = root / "storage-bench" / warehouse.name
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(warehouse, copy)
-        os.sync()
-        try:
+        with working_copy(warehouse, root) as copy:
             policies[policy] = run_day(copy, tables, hours, deferred, share_percent)
-        finally:
-            copy.unlink(missing_ok=True)
-            Path(f"{copy}.wal").unlink(missing_ok=True)
     every, deferred = policies["vacuum_every_checkpoint"], policies["vacuum_deferred"]
     return {"bench": "storage", "warehouse": str(warehouse), "hours": hours,
             "share_percent": share_percent, "tables": list(tables),
             "day_checkpoint_ratio": round(deferred["day_checkpoint_seconds"]
                                           / every["day_checkpoint_seconds"], 3),
-            **policies}
+            **policies,
+            "next_writer_close": next_writer_close(warehouse, root, tables, share_percent)}
+
+
+@contextmanager
+def working_copy(warehouse: Path, root: Path, name: str = "") -> Iterator[Path]:
+    """A copy of `warehouse` under `root`, synced to disk first (so that the timed
+    checkpoints do not also write out the copy), removed afterwards."""
+    copy = root / "storage-bench" / name / warehouse.name
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(warehouse, copy)
+    os.sync()
+    try:
+        yield copy
+    finally:
+        copy.unlink(missing_ok=True)
+        Path(f"{copy}.wal").unlink(missing_ok=True)
+
+
+def next_writer_close(warehouse: Path, root: Path, tables: dict[str, str],
+                      share_percent: float) -> dict:
+    """One round with the vacuum deferred (an hourly build), then, on a copy each, the
+    seconds another process takes to append one row to a table of its own and close,
+    and the bench's tables after it: with DuckDB's default vacuum, and deferring it
+    (`cdpkit.storage.defer_vacuum`)."""
+    with working_copy(warehouse, root) as built:
+        with duckdb.connect(str(built)) as connection:
+            connection.execute("set global max_vacuum_tasks = 0")
+            rewrite_share(connection, tables, 0, share_percent)
+        closes = {}
+        for policy, prepare in (("vacuum_on", lambda con: con), ("vacuum_deferred", defer_vacuum)):
+            with working_copy(built, root, policy) as copy:
+                connection = prepare(duckdb.connect(str(copy)))
+                connection.execute("create table if not exists main.bench_writer_log (note text)")
+                connection.execute("insert into main.bench_writer_log values ('one row')")
+                started = time.perf_counter()
+                connection.close()
+                closed = time.perf_counter() - started
+                with duckdb.connect(str(copy), read_only=True) as reader:
+                    closes[policy] = {"close_seconds": round(closed, 3),
+                                      "tables_after": table_figures(reader, tables)}
+    return closes
 
 
 def run_day(warehouse: Path, tables: dict[str, str], hours: int, deferred: bool,
