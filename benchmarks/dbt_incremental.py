@@ -34,6 +34,7 @@ from pathlib import Path
 
 from dagster import AssetSelection, DagsterInstance
 
+from benchmarks.storage import NEXT_WRITERS, writer_close_seconds
 from cdpkit.demo import prepare_local_state
 from cdpkit.runner import QUIET_CONSOLE
 from cdpkit.sandbox_env import running_simulators, world_clock
@@ -67,6 +68,7 @@ def bench_dbt_incremental(root: Path, people: int, seed: int = 5,
                            and run["compacts"] == compact)
                 for count in threads}
 
+    next_writer = time_next_writer(state, root / "dbt-incremental" / "next-writer", clock)
     hourly, compacting, full = best(False, False), best(False, True), best(True, False)
     return {"bench": "dbt-incremental", "people": people, "seed": seed,
             "success": all(run["success"] for run in runs),
@@ -78,7 +80,31 @@ def bench_dbt_incremental(root: Path, people: int, seed: int = 5,
             # the pipeline's default: a build every hour, of which one a day compacts
             "hourly_day_ratio": {count: round((23 * hourly[count] + compacting[count])
                                               / 24 / full[count], 3) for count in threads},
+            "next_writer_close": next_writer,
             "runs": runs}
+
+
+def time_next_writer(state: Path, work: Path, metrics_as_of: str | None) -> dict:
+    """The hourly build (vacuum deferred) on a copy of `state`, then, on a copy of its
+    result each, the close of the process that writes the warehouse next (one log row):
+    with DuckDB's default vacuum it compacts what the build left in every table; cdpkit's
+    writers defer it (cdpkit/storage.py)."""
+    build = time_dbt_after_identity(state, work, 1, metrics_as_of, keep=True)
+    built = work / state.name
+    closes = {}
+    try:
+        for policy, prepare in NEXT_WRITERS:
+            copy = work / policy / state.name
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(built, copy)
+            os.sync()
+            try:
+                closes[policy] = writer_close_seconds(copy, prepare)
+            finally:
+                copy.unlink()
+    finally:
+        built.unlink()
+    return {"build_success": build["success"], **closes}
 
 
 #: what each timed build is: its directory's prefix, whether it is a full refresh, and
@@ -123,7 +149,7 @@ def prepare_changed_state(root: Path, people: int, seed: int) -> Path:
 
 def time_dbt_after_identity(state: Path, work: Path, threads: int,
                             metrics_as_of: str | None, full_refresh: bool = False,
-                            compact: bool = False) -> dict:
+                            compact: bool = False, keep: bool = False) -> dict:
     """One `dbt build` after identity on a fresh copy of `state`: dbt's elapsed time and
     its slowest nodes, from its run_results. With `full_refresh`, the same selection
     rebuilt whole (`--full-refresh`) on the same data: the ratio's denominator, taken
@@ -138,7 +164,8 @@ def time_dbt_after_identity(state: Path, work: Path, threads: int,
     checkpoints what is left of its write-ahead log then: `closing` is the time from
     run_results' `generated_at` to the process's end, and the bench's figures
     (`elapsed_with_close`) count it, so a setting that only moves the checkpoint past
-    dbt's clock does not look like a saving."""
+    dbt's clock does not look like a saving. With `keep`, the built warehouse stays in
+    `work`."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     warehouse = work / state.name
@@ -160,7 +187,8 @@ def time_dbt_after_identity(state: Path, work: Path, threads: int,
     wall = time.perf_counter() - started
     ended = datetime.now(UTC)
     results = json.loads((work / "target" / "run_results.json").read_text())
-    warehouse.unlink()
+    if not keep:
+        warehouse.unlink()
     generated = datetime.fromisoformat(results["metadata"]["generated_at"].replace("Z", "+00:00"))
     elapsed = round(results["elapsed_time"], 2)
     closing = round(max(0.0, (ended - generated).total_seconds()), 2)

@@ -80,18 +80,29 @@ def next_writer_close(warehouse: Path, root: Path, tables: dict[str, str],
             connection.execute("set global max_vacuum_tasks = 0")
             rewrite_share(connection, tables, 0, share_percent)
         closes = {}
-        for policy, prepare in (("vacuum_on", lambda con: con), ("vacuum_deferred", defer_vacuum)):
+        for policy, prepare in NEXT_WRITERS:
             with working_copy(built, root, policy) as copy:
-                connection = prepare(duckdb.connect(str(copy)))
-                connection.execute("create table if not exists main.bench_writer_log (note text)")
-                connection.execute("insert into main.bench_writer_log values ('one row')")
-                started = time.perf_counter()
-                connection.close()
-                closed = time.perf_counter() - started
+                closed = writer_close_seconds(copy, prepare)
                 with duckdb.connect(str(copy), read_only=True) as reader:
-                    closes[policy] = {"close_seconds": round(closed, 3),
+                    closes[policy] = {"close_seconds": closed,
                                       "tables_after": table_figures(reader, tables)}
     return closes
+
+
+#: the next writer's two policies: DuckDB's default vacuum, and cdpkit's
+NEXT_WRITERS = (("vacuum_on", lambda connection: connection),
+                ("vacuum_deferred", defer_vacuum))
+
+
+def writer_close_seconds(warehouse: Path, prepare) -> float:
+    """Open `warehouse`, `prepare` the connection, append one row to a table of its
+    own, and return the seconds its close (the checkpoint) takes."""
+    connection = prepare(duckdb.connect(str(warehouse)))
+    connection.execute("create table if not exists main.bench_writer_log (note text)")
+    connection.execute("insert into main.bench_writer_log values ('one row')")
+    started = time.perf_counter()
+    connection.close()
+    return round(time.perf_counter() - started, 3)
 
 
 def run_day(warehouse: Path, tables: dict[str, str], hours: int, deferred: bool,

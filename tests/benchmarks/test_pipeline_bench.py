@@ -56,6 +56,12 @@ def test_pipeline_bench_runs_full_then_after_a_change(tmp_path, monkeypatch):
         / 24 / full["elapsed_with_close"], 3)
     assert list(run["slowest_nodes"].values()) == sorted(run["slowest_nodes"].values(),
                                                          reverse=True)
+    # and the close of the process that writes the warehouse next, both policies, on
+    # copies of that build's result (removed afterwards)
+    next_writer = dbt_bench["next_writer_close"]
+    assert next_writer["build_success"]
+    assert next_writer["vacuum_on"] > 0 and next_writer["vacuum_deferred"] > 0
+    assert not list((tmp_path / "dbt-incremental" / "next-writer").rglob("*.duckdb"))
     # identity ran a third time (the kept warehouse moved on with the change), while
     # the dbt build ran on a copy: the kept marts are the second run's
     newest_mart_row = "select max(row_changed_at) from marts.dim_customers"
