@@ -34,7 +34,7 @@ from pathlib import Path
 
 from dagster import AssetSelection, DagsterInstance
 
-from benchmarks.storage import NEXT_WRITERS, writer_close_seconds
+from benchmarks.storage import NEXT_WRITERS, working_copy, writer_close_seconds
 from cdpkit.demo import prepare_local_state
 from cdpkit.runner import QUIET_CONSOLE
 from cdpkit.sandbox_env import running_simulators, world_clock
@@ -94,14 +94,8 @@ def time_next_writer(state: Path, work: Path, metrics_as_of: str | None) -> dict
     closes = {}
     try:
         for policy, prepare in NEXT_WRITERS:
-            copy = work / policy / state.name
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(built, copy)
-            os.sync()
-            try:
+            with working_copy(built, work / policy) as copy:
                 closes[policy] = writer_close_seconds(copy, prepare)
-            finally:
-                copy.unlink()
     finally:
         built.unlink()
     return {"build_success": build["success"], **closes}

@@ -43,7 +43,7 @@ def bench_storage(warehouse: Path, root: Path, hours: int = 24,
     tables = tables or DEFAULT_TABLES
     policies = {}
     for policy, deferred in (("vacuum_every_checkpoint", False), ("vacuum_deferred", True)):
-        with working_copy(warehouse, root) as copy:
+        with working_copy(warehouse, root / "storage-bench") as copy:
             policies[policy] = run_day(copy, tables, hours, deferred, share_percent)
     every, deferred = policies["vacuum_every_checkpoint"], policies["vacuum_deferred"]
     return {"bench": "storage", "warehouse": str(warehouse), "hours": hours,
@@ -55,10 +55,11 @@ def bench_storage(warehouse: Path, root: Path, hours: int = 24,
 
 
 @contextmanager
-def working_copy(warehouse: Path, root: Path, name: str = "") -> Iterator[Path]:
-    """A copy of `warehouse` under `root`, synced to disk first (so that the timed
-    checkpoints do not also write out the copy), removed afterwards."""
-    copy = root / "storage-bench" / name / warehouse.name
+def working_copy(warehouse: Path, directory: Path) -> Iterator[Path]:
+    """A copy of `warehouse` in `directory`, under its own name (the database name its
+    SQL carries), synced to disk first (so that the timed checkpoints do not also write
+    out the copy), removed afterwards."""
+    copy = directory / warehouse.name
     copy.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(warehouse, copy)
     os.sync()
@@ -75,13 +76,13 @@ def next_writer_close(warehouse: Path, root: Path, tables: dict[str, str],
     seconds another process takes to append one row to a table of its own and close,
     and the bench's tables after it: with DuckDB's default vacuum, and deferring it
     (`cdpkit.storage.defer_vacuum`)."""
-    with working_copy(warehouse, root) as built:
+    with working_copy(warehouse, root / "storage-bench") as built:
         with duckdb.connect(str(built)) as connection:
             connection.execute("set global max_vacuum_tasks = 0")
             rewrite_share(connection, tables, 0, share_percent)
         closes = {}
         for policy, prepare in NEXT_WRITERS:
-            with working_copy(built, root, policy) as copy:
+            with working_copy(built, root / "storage-bench" / policy) as copy:
                 closed = writer_close_seconds(copy, prepare)
                 with duckdb.connect(str(copy), read_only=True) as reader:
                     closes[policy] = {"close_seconds": closed,
