@@ -78,7 +78,7 @@ def next_writer_close(warehouse: Path, root: Path, tables: dict[str, str],
     (`cdpkit.storage.defer_vacuum`)."""
     with working_copy(warehouse, root / "storage-bench") as built:
         with duckdb.connect(str(built)) as connection:
-            connection.execute("set global max_vacuum_tasks = 0")
+            defer_vacuum(connection)
             rewrite_share(connection, tables, 0, share_percent)
         closes = {}
         for policy, prepare in NEXT_WRITERS:
@@ -112,7 +112,7 @@ def run_day(warehouse: Path, tables: dict[str, str], hours: int, deferred: bool,
     with duckdb.connect(str(warehouse)) as connection:
         before = table_figures(connection, tables)
         if deferred:
-            connection.execute("set global max_vacuum_tasks = 0")
+            defer_vacuum(connection)
         hourly = [rewrite_share(connection, tables, seed, share_percent)
                   for seed in range(hours)]
         stored_before_compaction = table_figures(connection, tables)
