@@ -16,11 +16,13 @@
 
         where {{ changed_since_last_build('orders') }}
 
-    `loaded_since_last_build(load_id)`: for a model that keeps dlt's `dlt_load_id` of
-    each row, the rows of the loads after the newest one it holds. Load ids are epoch
-    seconds as text, so they compare as text (macros/tests_scoped_to_build.sql), and
-    a comparison of the raw column with a constant reaches the raw table's scan,
-    where DuckDB skips the row groups of older loads. On a first build, every row.
+    `loaded_since_last_build(load_id, newest)`: for a model that keeps dlt's
+    `dlt_load_id` of each row, the rows of the loads after the newest one it holds
+    (`newest`, when the model read it already with `newest_in_this('dlt_load_id')`).
+    Load ids are epoch seconds as text, so they compare as text
+    (macros/tests_scoped_to_build.sql), and a comparison of the raw column with a
+    constant reaches the raw table's scan, where DuckDB skips the row groups of older
+    loads. On a first build, every row.
 
         where {{ loaded_since_last_build('email_activity.dlt_load_id') }}
 
@@ -133,8 +135,13 @@
     )
 {%- endmacro %}
 
-{% macro loaded_since_last_build(load_id) -%}
-    {%- set newest = newest_in_this('dlt_load_id') -%}
+{#- `newest`: the table's newest `dlt_load_id` when the model read it already (a model
+    filtering several sources reads it once: each read is a lookup of the table's
+    columns and a `max()` over every row); by default it is read here. -#}
+{% macro loaded_since_last_build(load_id, newest='unread') -%}
+    {%- if newest == 'unread' -%}
+        {%- set newest = newest_in_this('dlt_load_id') -%}
+    {%- endif -%}
     {%- if newest is not none -%}
     {{ load_id }} > '{{ newest }}'
     {%- else -%}

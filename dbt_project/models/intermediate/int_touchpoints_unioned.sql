@@ -24,6 +24,9 @@
     )
 }}
 
+{#- the newest load the table holds, read once for the four sources' filters -#}
+{%- set newest_load = newest_in_this('dlt_load_id') %}
+
 with
 
 invoices as (
@@ -67,7 +70,7 @@ invoice_touchpoints as (
         invoices.dlt_load_id
 
     from invoices
-    where {{ loaded_since_last_build('invoices.dlt_load_id') }}
+    where {{ loaded_since_last_build('invoices.dlt_load_id', newest_load) }}
         and invoices.is_posted
         and invoices.move_type in ('out_invoice', 'out_refund')
 
@@ -88,7 +91,7 @@ email_touchpoints as (
         email_activity.dlt_load_id
 
     from email_activity
-    where {{ loaded_since_last_build('email_activity.dlt_load_id') }}
+    where {{ loaded_since_last_build('email_activity.dlt_load_id', newest_load) }}
         and email_activity.action in ('sent', 'open', 'click', 'bounce', 'unsubscribe')
 
 ),
@@ -109,7 +112,7 @@ tweet_touchpoints as (
         tweets.dlt_load_id
 
     from tweets
-    where {{ loaded_since_last_build('tweets.dlt_load_id') }}
+    where {{ loaded_since_last_build('tweets.dlt_load_id', newest_load) }}
         and tweets.author_user_id <> '{{ var("brand_x_user_id") }}'
 
 ),
@@ -129,7 +132,7 @@ message_touchpoints as (
         direct_messages.dlt_load_id
 
     from direct_messages
-    where {{ loaded_since_last_build('direct_messages.dlt_load_id') }}
+    where {{ loaded_since_last_build('direct_messages.dlt_load_id', newest_load) }}
         and direct_messages.sender_user_id <> '{{ var("brand_x_user_id") }}'
 
 ),
