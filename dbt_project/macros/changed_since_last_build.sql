@@ -18,13 +18,14 @@
 
     `loaded_since_last_build(load_id, newest)`: for a model that keeps dlt's
     `dlt_load_id` of each row, the rows of the loads after the newest one it holds
-    (`newest`, when the model read it already with `newest_in_this('dlt_load_id')`).
+    (`newest`: `newest_in_this('dlt_load_id')`, none on a first build: every row).
     Load ids are epoch seconds as text, so they compare as text
     (macros/tests_scoped_to_build.sql), and a comparison of the raw column with a
     constant reaches the raw table's scan, where DuckDB skips the row groups of older
-    loads. On a first build, every row.
+    loads.
 
-        where {{ loaded_since_last_build('email_activity.dlt_load_id') }}
+        {%- set newest_load = newest_in_this('dlt_load_id') %}
+        where {{ loaded_since_last_build('email_activity.dlt_load_id', newest_load) }}
 
     `records_loaded_since(relation, key, newest, changed_by, changed_key, changed_where)`:
     the rows of `relation` (a staging view with `dlt_load_id`) from the loads after
@@ -135,13 +136,9 @@
     )
 {%- endmacro %}
 
-{#- `newest`: the table's newest `dlt_load_id` when the model read it already (a model
-    filtering several sources reads it once: each read is a lookup of the table's
-    columns and a `max()` over every row); by default it is read here. -#}
-{% macro loaded_since_last_build(load_id, newest='unread') -%}
-    {%- if newest == 'unread' -%}
-        {%- set newest = newest_in_this('dlt_load_id') -%}
-    {%- endif -%}
+{#- `newest` is read by the model, once for all its filters: each read is a lookup of
+    the table's columns and a `max()` over every row. -#}
+{% macro loaded_since_last_build(load_id, newest) -%}
     {%- if newest is not none -%}
     {{ load_id }} > '{{ newest }}'
     {%- else -%}
