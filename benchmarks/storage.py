@@ -41,9 +41,10 @@ def bench_storage(warehouse: Path, root: Path, hours: int = 24,
                   tables: dict[str, str] | None = None, share_percent: float = 1.0) -> dict:
     """Both policies over `hours` rounds on fresh copies of `warehouse` in `root`."""
     tables = tables or DEFAULT_TABLES
+    work = root / "storage-bench"
     policies = {}
     for policy, deferred in (("vacuum_every_checkpoint", False), ("vacuum_deferred", True)):
-        with working_copy(warehouse, root / "storage-bench") as copy:
+        with working_copy(warehouse, work) as copy:
             policies[policy] = run_day(copy, tables, hours, deferred, share_percent)
     every, deferred = policies["vacuum_every_checkpoint"], policies["vacuum_deferred"]
     return {"bench": "storage", "warehouse": str(warehouse), "hours": hours,
@@ -51,7 +52,7 @@ def bench_storage(warehouse: Path, root: Path, hours: int = 24,
             "day_checkpoint_ratio": round(deferred["day_checkpoint_seconds"]
                                           / every["day_checkpoint_seconds"], 3),
             **policies,
-            "next_writer_close": next_writer_close(warehouse, root, tables, share_percent)}
+            "next_writer_close": next_writer_close(warehouse, work, tables, share_percent)}
 
 
 @contextmanager
@@ -70,19 +71,19 @@ def working_copy(warehouse: Path, directory: Path) -> Iterator[Path]:
         Path(f"{copy}.wal").unlink(missing_ok=True)
 
 
-def next_writer_close(warehouse: Path, root: Path, tables: dict[str, str],
+def next_writer_close(warehouse: Path, work: Path, tables: dict[str, str],
                       share_percent: float) -> dict:
     """One round with the vacuum deferred (an hourly build), then, on a copy each, the
     seconds another process takes to append one row to a table of its own and close,
     and the bench's tables after it: with DuckDB's default vacuum, and deferring it
     (`cdpkit.storage.defer_vacuum`)."""
-    with working_copy(warehouse, root / "storage-bench") as built:
+    with working_copy(warehouse, work) as built:
         with duckdb.connect(str(built)) as connection:
             defer_vacuum(connection)
             rewrite_share(connection, tables, 0, share_percent)
         closes = {}
         for policy, prepare in NEXT_WRITERS:
-            with working_copy(built, root / "storage-bench" / policy) as copy:
+            with working_copy(built, work / policy) as copy:
                 closed = writer_close_seconds(copy, prepare)
                 with duckdb.connect(str(copy), read_only=True) as reader:
                     closes[policy] = {"close_seconds": closed,
