@@ -30,8 +30,9 @@ def dim_customers_suite() -> SuiteSpec:
     return SuiteSpec(
         name="marts.dim_customers", asset=("marts", "dim_customers"),
         query="""select golden_id, email, phone, source_systems, member_count, order_count,
-                        gross_revenue, refunded_amount, email_consent_status
+                        gross_revenue, refunded_amount, email_consent_status, row_changed_at
                  from marts.dim_customers""",
+        row_stamp="row_changed_at",
         pii_columns=frozenset({"email", "phone", "street", "first_name", "last_name"}),
         expectations=[
             e.ExpectTableRowCountToBeBetween(min_value=1),
@@ -62,8 +63,10 @@ def customer_consent_suite() -> SuiteSpec:
     return SuiteSpec(
         name="marts.customer_consent", asset=("marts", "customer_consent"),
         query="""select consent_key, channel, purpose, consent_status,
-                        can_contact = (consent_status = 'subscribed') as contact_follows_status
+                        can_contact = (consent_status = 'subscribed') as contact_follows_status,
+                        row_changed_at
                  from marts.customer_consent""",
+        row_stamp="row_changed_at",
         expectations=[
             e.ExpectColumnValuesToBeUnique(column="consent_key"),
             e.ExpectColumnValuesToBeInSet(column="channel", value_set=CHANNELS),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -17,6 +19,13 @@ class SuiteSpec:
     disk): it takes a DuckDB connection and returns the batch as a DataFrame.
     `asset` is the Dagster asset the suite guards, as its key path; `check_name`
     names its check when one table has more than one suite.
+
+    `row_stamp` names the column every build stamps on each row it writes (the marts'
+    `row_changed_at`), which `query` must select: with it, a run can validate only the
+    rows written since an earlier validation (`batch(con, since)`). Only a suite whose
+    every expectation holds row by row can say so; a key's uniqueness among the rows
+    written since holds too, as a build replaces every row of each key it writes
+    (delete+insert), the same reasoning that scopes the marts' dbt tests.
     """
 
     name: str
@@ -26,7 +35,22 @@ class SuiteSpec:
     asset: tuple[str, ...] = ()
     read: Callable[[Any], Any] | None = None
     check_name: str = ""
+    row_stamp: str = ""
 
-    def batch(self, con: Any) -> Any:
-        """The rows to validate, read from the connection `con`."""
-        return self.read(con) if self.read is not None else con.execute(self.query).df()
+    def batch(self, con: Any, since: datetime | None = None) -> Any:
+        """The rows to validate, read from the connection `con`: every row, or with
+        `since` those whose `row_stamp` is later."""
+        if since is None:
+            return self.read(con) if self.read is not None else con.execute(self.query).df()
+        if not self.row_stamp or self.read is not None:
+            raise ValueError(f"the suite for {self.name} has no row stamp to narrow its rows by")
+        return con.execute(f"select * from ({self.query}) as batch where {self.row_stamp} > ?",
+                           [since]).df()
+
+    def fingerprint(self) -> str:
+        """Changes when what the suite reads or expects changes: rows validated under
+        another suite have not been validated under this one."""
+        parts = [self.name, self.query, self.row_stamp,
+                 getattr(self.read, "__qualname__", ""),
+                 *(expectation.json(exclude={"id"}) for expectation in self.expectations)]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]

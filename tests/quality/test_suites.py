@@ -28,7 +28,8 @@ def con(tmp_path):
                 "('email', 'm1', 'g1'), ('erp', '7', 'g2')")
     con.execute("create table marts.customer_consent as select 'g' || i || ':email:marketing' "
                 "as consent_key, 'email' as channel, 'marketing' as purpose, "
-                "'subscribed' as consent_status, true as can_contact from range(3) t(i)")
+                "'subscribed' as consent_status, true as can_contact, "
+                "timestamp '2026-12-01 10:00:00' as row_changed_at from range(3) t(i)")
     yield con
     con.close()
 
